@@ -1,0 +1,103 @@
+/**
+ * The one table of every span attribute name Glassbox writes.
+ *
+ * The GenAI semantic conventions are still moving; a rename is one edit here. Names are copied from
+ * the OpenTelemetry GenAI conventions (v1.41) rather than imported from the deprecated `/incubating`
+ * entry of `@opentelemetry/semantic-conventions`, so nothing at run time depends on it.
+ */
+export const ATTR = {
+  // Glassbox's own keys (one prefix).
+  SPAN_TYPE: 'glassbox.span.type',
+  INPUTS: 'glassbox.inputs',
+  OUTPUTS: 'glassbox.outputs',
+  TRUNCATED: 'glassbox.truncated',
+  TRACE_TAGS: 'glassbox.trace.tags',
+  TRACE_METADATA_PREFIX: 'glassbox.trace.metadata.',
+  TIME_TO_FIRST_ITEM_MS: 'glassbox.time_to_first_item_ms',
+  ITEM_COUNT: 'glassbox.item_count',
+  STREAM_END: 'glassbox.stream.end',
+  LLM_TIME_TO_FIRST_TOKEN_MS: 'glassbox.llm.time_to_first_token_ms',
+
+  // General OpenTelemetry conventions.
+  SESSION_ID: 'session.id',
+  USER_ID: 'user.id',
+  ERROR_TYPE: 'error.type',
+  SERVER_ADDRESS: 'server.address',
+  SERVER_PORT: 'server.port',
+
+  // GenAI: operation and provider.
+  GEN_AI_OPERATION_NAME: 'gen_ai.operation.name',
+  GEN_AI_PROVIDER_NAME: 'gen_ai.provider.name',
+  GEN_AI_CONVERSATION_ID: 'gen_ai.conversation.id',
+  GEN_AI_OUTPUT_TYPE: 'gen_ai.output.type',
+  GEN_AI_DATA_SOURCE_ID: 'gen_ai.data_source.id',
+
+  // GenAI: request.
+  GEN_AI_REQUEST_MODEL: 'gen_ai.request.model',
+  GEN_AI_REQUEST_TEMPERATURE: 'gen_ai.request.temperature',
+  GEN_AI_REQUEST_TOP_P: 'gen_ai.request.top_p',
+  GEN_AI_REQUEST_TOP_K: 'gen_ai.request.top_k',
+  GEN_AI_REQUEST_MAX_TOKENS: 'gen_ai.request.max_tokens',
+  GEN_AI_REQUEST_STOP_SEQUENCES: 'gen_ai.request.stop_sequences',
+  GEN_AI_REQUEST_SEED: 'gen_ai.request.seed',
+  GEN_AI_REQUEST_FREQUENCY_PENALTY: 'gen_ai.request.frequency_penalty',
+  GEN_AI_REQUEST_PRESENCE_PENALTY: 'gen_ai.request.presence_penalty',
+  GEN_AI_REQUEST_CHOICE_COUNT: 'gen_ai.request.choice.count',
+  GEN_AI_REQUEST_ENCODING_FORMATS: 'gen_ai.request.encoding_formats',
+
+  // GenAI: response and usage.
+  GEN_AI_RESPONSE_ID: 'gen_ai.response.id',
+  GEN_AI_RESPONSE_MODEL: 'gen_ai.response.model',
+  GEN_AI_RESPONSE_FINISH_REASONS: 'gen_ai.response.finish_reasons',
+  GEN_AI_USAGE_INPUT_TOKENS: 'gen_ai.usage.input_tokens',
+  GEN_AI_USAGE_OUTPUT_TOKENS: 'gen_ai.usage.output_tokens',
+  GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: 'gen_ai.usage.cache_read.input_tokens',
+  GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: 'gen_ai.usage.cache_creation.input_tokens',
+  GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: 'gen_ai.usage.reasoning.output_tokens',
+
+  // GenAI: content (only when capture is on).
+  GEN_AI_SYSTEM_INSTRUCTIONS: 'gen_ai.system_instructions',
+  GEN_AI_INPUT_MESSAGES: 'gen_ai.input.messages',
+  GEN_AI_OUTPUT_MESSAGES: 'gen_ai.output.messages',
+  GEN_AI_TOOL_DEFINITIONS: 'gen_ai.tool.definitions',
+
+  // GenAI: tools.
+  GEN_AI_TOOL_NAME: 'gen_ai.tool.name',
+  GEN_AI_TOOL_CALL_ID: 'gen_ai.tool.call.id',
+  GEN_AI_TOOL_DESCRIPTION: 'gen_ai.tool.description',
+  GEN_AI_TOOL_TYPE: 'gen_ai.tool.type',
+  GEN_AI_TOOL_CALL_ARGUMENTS: 'gen_ai.tool.call.arguments',
+  GEN_AI_TOOL_CALL_RESULT: 'gen_ai.tool.call.result',
+
+  // Retrieval.
+  RETRIEVAL_QUERY: 'glassbox.retrieval.query',
+  RETRIEVAL_DOCUMENTS: 'glassbox.retrieval.documents',
+  RETRIEVAL_DOCUMENT_COUNT: 'glassbox.retrieval.document_count',
+
+  // Query rewrite.
+  REWRITE_ORIGINAL: 'glassbox.rewrite.original',
+  REWRITE_REWRITTEN: 'glassbox.rewrite.rewritten',
+  REWRITE_CHANGED: 'glassbox.rewrite.changed',
+  REWRITE_SIMILARITY: 'glassbox.rewrite.similarity',
+  REWRITE_LENGTH_RATIO: 'glassbox.rewrite.length_ratio',
+  REWRITE_FLAGGED: 'glassbox.rewrite.flagged',
+  REWRITE_FLAG_EVENT: 'glassbox.rewrite.flag',
+
+  // Prompts.
+  PROMPT_NAME: 'glassbox.prompt.name',
+  PROMPT_VERSION: 'glassbox.prompt.version',
+  PROMPT_VARIABLES: 'glassbox.prompt.variables',
+  PROMPT_RENDERED_LENGTH: 'glassbox.prompt.rendered_length',
+  PROMPT_OVER_BUDGET_EVENT: 'glassbox.prompt.over_budget',
+
+  // Feedback.
+  FEEDBACK_NAME: 'glassbox.feedback.name',
+  FEEDBACK_VALUE: 'glassbox.feedback.value',
+  FEEDBACK_RATIONALE: 'glassbox.feedback.rationale',
+  FEEDBACK_SOURCE: 'glassbox.feedback.source',
+  FEEDBACK_TARGET_TRACE_ID: 'glassbox.feedback.target.trace_id',
+  FEEDBACK_TARGET_SPAN_ID: 'glassbox.feedback.target.span_id',
+} as const;
+
+/** A span attribute name written by Glassbox. */
+export type AttributeName = (typeof ATTR)[keyof typeof ATTR];
