@@ -1,6 +1,26 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// vitest 5's reporters call Map.groupBy (Node 21+); on Node 20 a failing test would crash the reporter
+// and hide the failure, so supply it here (this file runs in vitest's main process).
+if (typeof (Map as any).groupBy !== 'function') {
+  (Map as any).groupBy = <T, K>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> => {
+    const groups = new Map<K, T[]>();
+    let i = 0;
+    for (const item of items) {
+      const k = key(item, i++);
+      const list = groups.get(k);
+      if (list) list.push(item);
+      else groups.set(k, [item]);
+    }
+    return groups;
+  };
+}
+if (typeof (Object as any).groupBy !== 'function') {
+  (Object as any).groupBy = <T>(items: Iterable<T>, key: (item: T, index: number) => PropertyKey) =>
+    Object.fromEntries((Map as any).groupBy(items, key));
+}
+
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Tests run against the TypeScript sources, so no build is needed before `pnpm test`.
