@@ -34,7 +34,14 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/tests/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'tests/**/*.test.ts', 'docs/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/tests/**/*.test.ts',
+      'tools/*/src/**/*.test.ts',
+      'examples/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'docs/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 20000,
     hookTimeout: 20000,

@@ -93,12 +93,12 @@ export class InMemoryExporter implements SpanExporter {
         if (parent) parent.children.push(node);
         else roots.push(node);
       }
-      const byStart = (a: SpanNode, b: SpanNode) => hrToNs(a.span.startTime) - hrToNs(b.span.startTime);
+      const byStart = (a: SpanNode, b: SpanNode) => compareHrTime(a.span.startTime, b.span.startTime);
       for (const node of nodes.values()) node.children.sort(byStart);
       roots.sort(byStart);
       trees.push({ traceId, roots, spans });
     }
-    trees.sort((a, b) => hrToNs(a.roots[0]!.span.startTime) - hrToNs(b.roots[0]!.span.startTime));
+    trees.sort((a, b) => compareHrTime(a.roots[0]!.span.startTime, b.roots[0]!.span.startTime));
     return trees;
   }
 
@@ -108,6 +108,7 @@ export class InMemoryExporter implements SpanExporter {
   }
 }
 
-function hrToNs(t: [number, number]): number {
-  return t[0] * 1e9 + t[1];
+// Seconds first, then nanoseconds: folding both into one float would round away the nanoseconds.
+function compareHrTime(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
 }

@@ -1,2 +1,15 @@
-export { InMemoryExporter } from './in-memory-exporter.js';
+export type { ConsoleExporterOptions } from './console-exporter.js';
+export { ConsoleExporter, consoleExporter } from './console-exporter.js';
 export type { InMemoryExporterOptions, SpanNode, TraceTree } from './in-memory-exporter.js';
+export { InMemoryExporter } from './in-memory-exporter.js';
+export type { JsonFileExporterOptions } from './json-file-exporter.js';
+export { JsonFileExporter, jsonFileExporter } from './json-file-exporter.js';
+export type { OtlpCompression, OtlpExporterOptions, OtlpPreset, OtlpProtocol } from './otlp-config.js';
+export { OtlpExporter, otlpExporter } from './otlp-exporter.js';
+export type {
+  ReadTraceFileOptions,
+  TraceFileLineError,
+  TraceFileSpan,
+  TraceFileValue,
+} from './read-trace-file.js';
+export { readTraceFile } from './read-trace-file.js';

@@ -1,7 +1,6 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// openai v7 is installed for the adapters package only (alias `openai-v7`), so it is reached by path.
 import OpenAIV7 from 'openai-v7';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { embeddingVector, type FakeLlmServer, startFakeLlmServer } from './index.js';
 
 let server: FakeLlmServer;

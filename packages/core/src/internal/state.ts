@@ -1,0 +1,63 @@
+import { type Tracer, trace } from '@opentelemetry/api';
+import { createRedactor, type Redactor } from '../capture/redact.js';
+
+/** The capture rules in force: whether content leaves the process, how long a value may be, what is redacted. */
+export interface CaptureSettings {
+  captureContent: boolean;
+  maxValueLength: number;
+  redactor: Redactor | undefined;
+}
+
+/** Counters behind `Glassbox.stats()`. */
+export interface Stats {
+  spansStarted: number;
+  spansEnded: number;
+  spansExported: number;
+  spansDropped: number;
+  exportErrors: number;
+}
+
+export const TRACER_NAME = '@glassbox/core';
+export const TRACER_VERSION = '0.1.0';
+
+/** Process-wide mutable state; kept in one object so the hot path reads one module binding. */
+export const state = {
+  capture: {
+    captureContent: envCaptureDefault(),
+    maxValueLength: 16384,
+    redactor: createRedactor(),
+  } as CaptureSettings,
+  /** False when tracing is turned off (`enabled: false`): traced functions are plain calls. */
+  enabled: true,
+  /** True while a Glassbox span processor is attached (it applies trace context attributes in onStart). */
+  processorActive: false,
+  tracer: undefined as Tracer | undefined,
+  stats: { spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, exportErrors: 0 } as Stats,
+};
+
+/** The tracer our spans go through: the global one, so an app's own provider is used when it has one. */
+export function getTracer(): Tracer {
+  let tracer = state.tracer;
+  if (tracer === undefined) {
+    tracer = trace.getTracer(TRACER_NAME, TRACER_VERSION);
+    state.tracer = tracer;
+  }
+  return tracer;
+}
+
+/** Forgets the cached tracer, after the global provider was replaced. */
+export function resetTracer(): void {
+  state.tracer = undefined;
+}
+
+// Before `init` runs, content capture still honours the standard env switch, so an app that only uses
+// its own OpenTelemetry setup (no `init`) keeps its privacy choice.
+function envCaptureDefault(): boolean {
+  const env = typeof process !== 'undefined' ? process.env : {};
+  for (const name of ['GLASSBOX_CAPTURE_CONTENT', 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT']) {
+    const v = env[name]?.trim().toLowerCase();
+    if (v === 'false' || v === '0' || v === 'no' || v === 'off') return false;
+    if (v === 'true' || v === '1' || v === 'yes' || v === 'on') return true;
+  }
+  return true;
+}

@@ -1,0 +1,174 @@
+import { type Attributes, context, isSpanContextValid, SpanKind } from '@opentelemetry/api';
+import { ATTR } from './attributes.js';
+import { GlassboxConfigError } from './errors.js';
+import { applyMapping, setJsonAttribute } from './internal/capture-attribute.js';
+import { parameterNames } from './internal/param-names.js';
+import { contentOn, runInSpan, type SpanPlan, startPlannedSpan } from './internal/span-runner.js';
+import { getTracer, state } from './internal/state.js';
+import { validateTraceOptions } from './internal/validate-trace-options.js';
+import { SpanType } from './span-type.js';
+
+type AnyFunction = (...args: any[]) => any;
+
+/** Options of `trace`: how the span is named and typed, and what it captures. */
+export interface TraceOptions<F extends AnyFunction = AnyFunction> {
+  /** Span name; default the function's name (`Class.method` for decorated methods). */
+  name?: string;
+  /** The kind of step; default `'UNKNOWN'`. */
+  type?: SpanType;
+  /** Extra attributes set when the span starts. */
+  attributes?: Attributes;
+  /** OpenTelemetry span kind; default INTERNAL. */
+  kind?: SpanKind;
+  /** Record the arguments (default true), or a function mapping them to what is recorded. */
+  captureInputs?: boolean | ((...args: Parameters<F>) => unknown);
+  /** Record the result (default true), or a function mapping it to what is recorded. */
+  captureOutputs?: boolean | ((result: Awaited<ReturnType<F>>) => unknown);
+  /** Overrides the global `captureContent` switch for this function. */
+  captureContent?: boolean;
+}
+
+/** A method decorator for both TypeScript 5 standard decorators and `experimentalDecorators`. */
+export interface TraceDecorator {
+  <T extends AnyFunction>(value: T, context: ClassMethodDecoratorContext): T;
+  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+}
+
+/**
+ * Wraps a function so every call is a span (`trace(fn, options)`), or makes a method decorator
+ * (`@trace(options)`); the wrapped function behaves exactly like the original.
+ */
+export function trace<F extends AnyFunction>(fn: F, options?: TraceOptions<F>): F;
+export function trace(options?: TraceOptions): TraceDecorator;
+export function trace(fnOrOptions?: unknown, options?: TraceOptions): unknown {
+  if (typeof fnOrOptions === 'function') {
+    validateTraceOptions(options, 'trace');
+    return wrapFunction(fnOrOptions as AnyFunction, options ?? {}, undefined);
+  }
+  validateTraceOptions(fnOrOptions, 'trace');
+  return makeDecorator((fnOrOptions ?? {}) as TraceOptions);
+}
+
+function makeDecorator(options: TraceOptions): TraceDecorator {
+  return function decorator(value: any, ctxOrKey: any, descriptor?: PropertyDescriptor): any {
+    if (descriptor !== undefined && (typeof ctxOrKey === 'string' || typeof ctxOrKey === 'symbol')) {
+      // experimentalDecorators: (prototype or constructor, key, descriptor).
+      const method = descriptor.value;
+      if (typeof method !== 'function') {
+        throw new GlassboxConfigError({
+          option: 'trace',
+          message: `@trace() applies to methods; ${String(ctxOrKey)} is not one`,
+        });
+      }
+      const owner = typeof value === 'function' ? value.name : value?.constructor?.name;
+      const name = options.name ?? (owner ? `${owner}.${String(ctxOrKey)}` : String(ctxOrKey));
+      descriptor.value = wrapFunction(method, options, name);
+      return descriptor;
+    }
+    if (ctxOrKey && typeof ctxOrKey === 'object' && 'kind' in ctxOrKey) {
+      // TypeScript 5 / TC39 standard decorators: (method, context).
+      const ctx = ctxOrKey as ClassMethodDecoratorContext;
+      if (ctx.kind !== 'method' || typeof value !== 'function') {
+        throw new GlassboxConfigError({
+          option: 'trace',
+          message: `@trace() applies to methods, not to a ${ctx.kind}`,
+        });
+      }
+      const methodName = String(ctx.name);
+      const wrapped = wrapFunction(value, options, options.name ?? methodName);
+      if (options.name === undefined) {
+        const plan = planOf(wrapped);
+        // The class is only known once an instance (or, for statics, the class) exists; name the span then.
+        ctx.addInitializer(function (this: unknown) {
+          if (plan.nameResolved) return;
+          const owner = ctx.static ? (this as Function).name : (this as object)?.constructor?.name;
+          if (owner) plan.name = `${owner}.${methodName}`;
+          plan.nameResolved = true;
+        });
+      }
+      return wrapped;
+    }
+    throw new GlassboxConfigError({
+      option: 'trace',
+      message: 'unsupported decorator usage; use @trace() on a class method',
+    });
+  } as TraceDecorator;
+}
+
+interface WrapperPlan extends SpanPlan {
+  nameResolved?: boolean;
+}
+
+const PLAN = Symbol('glassbox.plan');
+
+function planOf(fn: Function): WrapperPlan {
+  return (fn as any)[PLAN];
+}
+
+function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: string | undefined): AnyFunction {
+  const attributes: Attributes = {
+    ...(options.attributes ?? {}),
+    [ATTR.SPAN_TYPE]: options.type ?? SpanType.UNKNOWN,
+  };
+  const plan: WrapperPlan = {
+    name: options.name ?? defaultName ?? (fn.name || 'anonymous'),
+    spanOptions: { kind: options.kind ?? SpanKind.INTERNAL, attributes },
+    captureInputs: options.captureInputs ?? true,
+    captureOutputs: options.captureOutputs ?? true,
+    captureContent: options.captureContent,
+    paramNames: undefined,
+  };
+
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    const isConstruct = new.target as Function | undefined;
+    if (!state.enabled) return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+    const parent = context.active();
+    const tracer = getTracer();
+    const { span, ctx } = startPlannedSpan(tracer, plan.name, plan.spanOptions, parent);
+    if (!span.isRecording()) {
+      // No provider, or the trace is sampled out: no capture work. A sampled-out span still becomes the
+      // active span, so its children are dropped too and whole traces are kept or dropped together.
+      if (!isSpanContextValid(span.spanContext())) {
+        return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+      }
+      return isConstruct
+        ? context.with(ctx, () => Reflect.construct(fn, args, isConstruct))
+        : context.with(ctx, fn, this, ...args);
+    }
+    if (plan.captureInputs !== false && contentOn(plan)) captureInputs(plan, fn, this, args, span);
+    return runInSpan(plan, span, ctx, fn, this, args, isConstruct);
+  };
+
+  Object.defineProperty(traced, PLAN, { value: plan });
+  copyFunctionIdentity(traced, fn);
+  return traced as AnyFunction;
+}
+
+function captureInputs(plan: SpanPlan, fn: Function, thisArg: unknown, args: unknown[], span: any): void {
+  if (typeof plan.captureInputs === 'function') {
+    const mapped = applyMapping(plan.captureInputs, thisArg, args);
+    if (mapped.ok) setJsonAttribute(span, ATTR.INPUTS, mapped.value);
+    return;
+  }
+  if (args.length === 0) return;
+  if (plan.paramNames === undefined) plan.paramNames = parameterNames(fn) ?? null;
+  const names = plan.paramNames;
+  if (names !== null && args.length <= names.length) {
+    const named: Record<string, unknown> = {};
+    for (let i = 0; i < args.length; i++) named[names[i]!] = args[i];
+    setJsonAttribute(span, ATTR.INPUTS, named);
+  } else {
+    setJsonAttribute(span, ATTR.INPUTS, args);
+  }
+}
+
+// Callers and frameworks read `name` and `length` (arity-based dispatch, DI containers, logs).
+function copyFunctionIdentity(target: Function, source: Function): void {
+  try {
+    Object.defineProperty(target, 'name', { value: source.name, configurable: true });
+    Object.defineProperty(target, 'length', { value: source.length, configurable: true });
+    if (source.prototype !== undefined) (target as any).prototype = source.prototype;
+  } catch {
+    // Non-configurable oddities: keep the wrapper working regardless.
+  }
+}

@@ -1,0 +1,158 @@
+import { ATTR } from '@glassbox/core';
+import { type AttributeValue, type HrTime, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+
+/** How `renderTree` draws spans. */
+export interface TreeStyle {
+  colors: boolean;
+  maxValueChars: number;
+  showAttributes: boolean;
+}
+
+interface Node {
+  span: ReadableSpan;
+  children: Node[];
+}
+
+/** Attributes already shown on the span's own line or its in/out lines. */
+const SHOWN = new Set<string>([
+  ATTR.SPAN_TYPE,
+  ATTR.INPUTS,
+  ATTR.OUTPUTS,
+  ATTR.GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR.GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR.REWRITE_FLAGGED,
+]);
+
+/** The parent's span id, for 2.x spans (`parentSpanContext`) and 1.x ones (`parentSpanId`). */
+export function parentIdOf(span: ReadableSpan): string | undefined {
+  return span.parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId;
+}
+
+/** Renders spans of one trace as trees: every span whose parent is not among them starts a tree. */
+export function renderTree(spans: ReadableSpan[], style: TreeStyle): string[] {
+  const nodes = new Map<string, Node>();
+  for (const span of spans) nodes.set(span.spanContext().spanId, { span, children: [] });
+  const roots: Node[] = [];
+  for (const node of nodes.values()) {
+    const parentId = parentIdOf(node.span);
+    const parent = parentId ? nodes.get(parentId) : undefined;
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  for (const node of nodes.values()) node.children.sort(byStart);
+  roots.sort(byStart);
+  const c = palette(style.colors);
+  const lines: string[] = [];
+  for (const root of roots) {
+    lines.push(`${label(root.span, style, c)} ${c.dim(`· trace ${root.span.spanContext().traceId}`)}`);
+    pushDetails(lines, root, root.children.length > 0 ? c.dim('│  ') : '   ', style, c);
+    pushChildren(lines, root, '', style, c);
+  }
+  return lines;
+}
+
+function pushNode(lines: string[], node: Node, prefix: string, last: boolean, style: TreeStyle, c: Palette) {
+  lines.push(`${prefix}${c.dim(last ? '└─ ' : '├─ ')}${label(node.span, style, c)}`);
+  const childPrefix = prefix + (last ? '   ' : c.dim('│  '));
+  pushDetails(lines, node, childPrefix + (node.children.length > 0 ? c.dim('│  ') : '   '), style, c);
+  pushChildren(lines, node, childPrefix, style, c);
+}
+
+function pushChildren(lines: string[], node: Node, prefix: string, style: TreeStyle, c: Palette) {
+  const last = node.children.length - 1;
+  for (const [i, child] of node.children.entries()) pushNode(lines, child, prefix, i === last, style, c);
+}
+
+function pushDetails(lines: string[], node: Node, prefix: string, style: TreeStyle, c: Palette) {
+  const attrs = node.span.attributes;
+  const max = style.maxValueChars;
+  if (attrs[ATTR.INPUTS] !== undefined)
+    lines.push(`${prefix}${c.dim('in: ')} ${oneLine(attrs[ATTR.INPUTS], max)}`);
+  if (attrs[ATTR.OUTPUTS] !== undefined)
+    lines.push(`${prefix}${c.dim('out:')} ${oneLine(attrs[ATTR.OUTPUTS], max)}`);
+  if (!style.showAttributes) return;
+  for (const [key, value] of Object.entries(attrs)) {
+    if (!SHOWN.has(key) && value !== undefined)
+      lines.push(`${prefix}${c.dim(`${key} =`)} ${oneLine(value, max)}`);
+  }
+}
+
+function label(span: ReadableSpan, style: TreeStyle, c: Palette): string {
+  const attrs = span.attributes;
+  const parts = [c.bold(oneLine(span.name, style.maxValueChars))];
+  const type = attrs[ATTR.SPAN_TYPE];
+  if (type !== undefined) parts.push(c.cyan(`[${String(type)}]`));
+  // Spans from other instrumentation (an HTTP server root, say) have no Glassbox type: show their kind.
+  else if (span.kind !== SpanKind.INTERNAL) parts.push(c.dim(`(${SpanKind[span.kind]?.toLowerCase()})`));
+  parts.push(c.dim(formatMs(hrMs(span.duration))));
+  const tokensIn = attrs[ATTR.GEN_AI_USAGE_INPUT_TOKENS];
+  const tokensOut = attrs[ATTR.GEN_AI_USAGE_OUTPUT_TOKENS];
+  if (tokensIn !== undefined || tokensOut !== undefined) {
+    parts.push(c.magenta(`tokens ${tokensIn ?? '?'} in / ${tokensOut ?? '?'} out`));
+  }
+  if (attrs[ATTR.REWRITE_FLAGGED] === true || span.events.some((e) => e.name === ATTR.REWRITE_FLAG_EVENT)) {
+    parts.push(c.yellow('⚠ flagged'));
+  }
+  if (span.status.code === SpanStatusCode.ERROR) {
+    const exception = span.events.find((e) => e.name === 'exception')?.attributes?.['exception.message'];
+    const message = span.status.message || exception || attrs[ATTR.ERROR_TYPE];
+    parts.push(c.red(message ? `✗ ERROR: ${oneLine(message, style.maxValueChars)}` : '✗ ERROR'));
+  }
+  return parts.join(' ');
+}
+
+/** One line, no control characters (an LLM's output must not drive the terminal), at most `max` characters. */
+export function oneLine(value: AttributeValue | unknown, max: number): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const flat = stripControl(text.replace(/\s+/g, ' ')).trim();
+  const chars = Array.from(flat); // by code point, so an emoji is never cut in half
+  return chars.length > max ? `${chars.slice(0, Math.max(1, max - 1)).join('')}…` : flat;
+}
+
+function stripControl(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? '�' : ch;
+  }
+  return out;
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 100) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(ms >= 1 ? 1 : 2)} ms`;
+}
+
+function hrMs([seconds, nanos]: HrTime): number {
+  return seconds * 1e3 + nanos / 1e6;
+}
+
+function byStart(a: Node, b: Node): number {
+  const [as, an] = a.span.startTime;
+  const [bs, bn] = b.span.startTime;
+  return as - bs || an - bn;
+}
+
+type Paint = (text: string) => string;
+interface Palette {
+  bold: Paint;
+  dim: Paint;
+  cyan: Paint;
+  magenta: Paint;
+  yellow: Paint;
+  red: Paint;
+}
+
+function palette(colors: boolean): Palette {
+  const sgr = (open: number, close: number): Paint =>
+    colors ? (text) => `\u001b[${open}m${text}\u001b[${close}m` : (text) => text;
+  return {
+    bold: sgr(1, 22),
+    dim: sgr(2, 22),
+    cyan: sgr(36, 39),
+    magenta: sgr(35, 39),
+    yellow: sgr(33, 39),
+    red: sgr(31, 39),
+  };
+}
