@@ -67,4 +67,27 @@ describe('bring-your-own OpenTelemetry', () => {
     const select = glassboxExporter.spans().find((s) => s.name === 'SELECT')!;
     expect(select.attributes[ATTR.USER_ID]).toBe('u-7');
   });
+
+  it('redacts secrets in other libraries spans on their way to our exporters, without touching the app span', async () => {
+    const key = `sk-proj-${'a1B2c3D4'.repeat(6)}`;
+    const span = otelTrace.getTracer('http').startSpan('POST /v1/chat', {
+      attributes: {
+        'http.request.header.authorization': `Bearer ${key}`,
+        'url.full': `https://api.example.com/v1/chat?key=${key}`,
+        'http.response.status_code': 200,
+      },
+    });
+    span.addEvent('retry', { note: `sent with ${key}` });
+    span.end();
+    const exported = glassboxExporter.spans().find((s) => s.name === 'POST /v1/chat')!;
+    expect(JSON.stringify(exported.attributes)).not.toContain(key);
+    expect(JSON.stringify(exported.events)).not.toContain(key);
+    expect(exported.attributes['http.request.header.authorization']).toBe('[REDACTED]');
+    expect(exported.attributes['url.full']).toBe('https://api.example.com/v1/chat?key=[REDACTED]');
+    expect(exported.attributes['http.response.status_code']).toBe(200);
+    expect(exported.spanContext().spanId).toBe(span.spanContext().spanId);
+    // The app's own pipeline received the original span object, unmodified.
+    const original = appExporter.getFinishedSpans().find((s) => s.name === 'POST /v1/chat')!;
+    expect(original.attributes['url.full']).toContain(key);
+  });
 });

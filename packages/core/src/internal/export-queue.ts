@@ -2,7 +2,8 @@ import { context } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { logger } from './logger.js';
-import type { Stats } from './state.js';
+import { redactForeignSpan } from './redact-span.js';
+import { type Stats, state } from './state.js';
 
 /** Bounds of an export queue. */
 export interface ExportQueueOptions {
@@ -138,7 +139,9 @@ export class ExportQueue {
       timeout.unref?.();
       try {
         // The exporter's own HTTP calls must not be traced (no feedback loop through instrumentation).
-        context.with(suppressTracing(context.active()), () => this.exporter.export(batch, done));
+        const redactor = state.capture.redactor;
+        const out = redactor ? batch.map((span) => redactForeignSpan(span, redactor)) : batch;
+        context.with(suppressTracing(context.active()), () => this.exporter.export(out, done));
       } catch (error) {
         done({ code: ExportResultCode.FAILED, error: error as Error });
       }
