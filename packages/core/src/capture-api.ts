@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { setJsonAttribute } from './internal/capture-attribute.js';
-import { type CaptureSettings, state } from './internal/state.js';
+import { type CaptureSettings, contentEnabledIn, state } from './internal/state.js';
 
 export type { CaptureSettings };
 
@@ -9,8 +9,13 @@ export function captureSettings(): Readonly<CaptureSettings> {
   return state.capture;
 }
 
+/** Whether content is captured right now: the active span's `captureContent` override, else the global switch. */
+export function contentCaptureEnabled(): boolean {
+  return contentEnabledIn();
+}
+
 /** Sets a bounded, redacted JSON attribute on a raw OpenTelemetry span, honouring the capture switch unless `always` is set. */
 export function setCapturedJson(span: Span, key: string, value: unknown, always = false): void {
-  if (!always && !state.capture.captureContent) return;
+  if (!always && !contentEnabledIn()) return;
   setJsonAttribute(span, key, value);
 }

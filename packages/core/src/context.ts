@@ -9,6 +9,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ActiveSpan } from './active-span.js';
 import { logger } from './internal/logger.js';
+import { CAPTURE_CONTENT_KEY } from './internal/state.js';
 import {
   createTraceScope,
   getTraceScope,
@@ -24,7 +25,8 @@ export type { TraceAttributes };
 export function currentSpan(): ActiveSpan | undefined {
   const span = trace.getActiveSpan();
   if (span === undefined || !isSpanContextValid(span.spanContext())) return undefined;
-  return new ActiveSpan(span);
+  const override = context.active().getValue(CAPTURE_CONTENT_KEY);
+  return new ActiveSpan(span, typeof override === 'boolean' ? override : undefined);
 }
 
 /** The active trace id (32 hex characters), or undefined outside any trace. */

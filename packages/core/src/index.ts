@@ -12,7 +12,7 @@ export {
 export type { SerializeOptions, SerializeResult } from './capture/serialize.js';
 export { serialize } from './capture/serialize.js';
 export type { CaptureSettings } from './capture-api.js';
-export { captureSettings, setCapturedJson } from './capture-api.js';
+export { captureSettings, contentCaptureEnabled, setCapturedJson } from './capture-api.js';
 export type { BatchOptions, InitOptions, ResolvedConfig } from './config.js';
 export { ENV_VARS, resolveConfig } from './config.js';
 export type { TraceAttributes } from './context.js';

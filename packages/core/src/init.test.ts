@@ -4,7 +4,16 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parentId } from '../tests/harness.js';
-import { ATTR, GlassboxConfigError, init, trace } from './index.js';
+import {
+  ATTR,
+  contentCaptureEnabled,
+  currentSpan,
+  GlassboxConfigError,
+  init,
+  startSpan,
+  trace,
+  withSpan,
+} from './index.js';
 
 const handles: { shutdown(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -147,6 +156,40 @@ describe('init: standalone mode', () => {
       return otelTrace.getActiveSpan();
     });
     expect(f()).toBeUndefined();
+    await gb.flush();
+    expect(exporter.spans()).toHaveLength(0);
+  });
+
+  it('a per-function captureContent override holds for the whole subtree', async () => {
+    const exporter = new InMemoryExporter();
+    const gb = start({ exporters: [exporter], exportMode: 'immediate' });
+    let insideFlag: boolean | undefined;
+    const child = trace((q: string) => q.toUpperCase(), { name: 'childOfPrivate' });
+    const privateStep = trace(
+      (q: string) => {
+        insideFlag = contentCaptureEnabled();
+        currentSpan()?.setInputs({ leaked: q });
+        return withSpan('blockInPrivate', () => child(q));
+      },
+      { name: 'privateStep', captureContent: false },
+    );
+    expect(privateStep('secret question')).toBe('SECRET QUESTION');
+    expect(contentCaptureEnabled()).toBe(true);
+    await gb.flush();
+    expect(insideFlag).toBe(false);
+    for (const s of exporter.spans()) {
+      expect(s.attributes[ATTR.INPUTS]).toBeUndefined();
+      expect(s.attributes[ATTR.OUTPUTS]).toBeUndefined();
+    }
+    expect(exporter.spans().map((s) => s.name)).toEqual(['childOfPrivate', 'blockInPrivate', 'privateStep']);
+  });
+
+  it('enabled: false turns withSpan and startSpan into no-ops too', async () => {
+    const exporter = new InMemoryExporter();
+    const gb = start({ exporters: [exporter], exportMode: 'immediate', enabled: false });
+    expect(withSpan('x', (s) => (s.isRecording() ? 'recording' : 'plain'))).toBe('plain');
+    const s = startSpan({ name: 'y' });
+    s.setAttribute('a', 1).end();
     await gb.flush();
     expect(exporter.spans()).toHaveLength(0);
   });

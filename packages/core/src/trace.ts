@@ -124,7 +124,7 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
     if (!state.enabled) return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
     const parent = context.active();
     const tracer = getTracer();
-    const { span, ctx } = startPlannedSpan(tracer, plan.name, plan.spanOptions, parent);
+    const { span, ctx } = startPlannedSpan(tracer, plan.name, plan.spanOptions, parent, plan.captureContent);
     if (!span.isRecording()) {
       // No provider, or the trace is sampled out: no capture work. A sampled-out span still becomes the
       // active span, so its children are dropped too and whole traces are kept or dropped together.
@@ -135,7 +135,7 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
         ? context.with(ctx, () => Reflect.construct(fn, args, isConstruct))
         : context.with(ctx, fn, this, ...args);
     }
-    if (plan.captureInputs !== false && contentOn(plan)) captureInputs(plan, fn, this, args, span);
+    if (plan.captureInputs !== false && contentOn(plan, parent)) captureInputs(plan, fn, this, args, span);
     return runInSpan(plan, span, ctx, fn, this, args, isConstruct);
   };
 

@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
   type Link,
   type SpanContext,
   SpanKind,
@@ -12,7 +13,7 @@ import { ActiveSpan } from './active-span.js';
 import { ATTR } from './attributes.js';
 import { SKIP_CAPTURE } from './internal/capture-attribute.js';
 import { runInSpan, type SpanPlan, startPlannedSpan } from './internal/span-runner.js';
-import { getTracer } from './internal/state.js';
+import { CAPTURE_CONTENT_KEY, getTracer, state } from './internal/state.js';
 import { validateSpanOptions } from './internal/validate-span-options.js';
 import { SpanType } from './span-type.js';
 
@@ -38,13 +39,16 @@ export interface SpanOptions {
 export function withSpan<T>(nameOrOptions: string | SpanOptions, fn: (span: ActiveSpan) => T): T {
   const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
   validateSpanOptions(options, 'withSpan');
+  if (!state.enabled) return fn(new ActiveSpan(trace.wrapSpanContext(INVALID_SPAN_CONTEXT)));
+  const parent = parentContext(options.parent);
   const { span, ctx } = startPlannedSpan(
     getTracer(),
     options.name,
     otelOptions(options),
-    parentContext(options.parent),
+    parent,
+    options.captureContent,
   );
-  const active = new ActiveSpan(span, options.captureContent);
+  const active = new ActiveSpan(span, options.captureContent ?? overrideIn(parent));
   const plan: SpanPlan = {
     name: options.name,
     spanOptions: otelOptions(options),
@@ -62,13 +66,21 @@ export function withSpan<T>(nameOrOptions: string | SpanOptions, fn: (span: Acti
 /** Starts a span parented to the active span (or `options.parent`) without making it active; the caller ends it. */
 export function startSpan(options: SpanOptions): ActiveSpan {
   validateSpanOptions(options, 'startSpan');
+  if (!state.enabled) return new ActiveSpan(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+  const parent = parentContext(options.parent);
   const { span } = startPlannedSpan(
     getTracer(),
     options.name,
     otelOptions(options),
-    parentContext(options.parent),
+    parent,
+    options.captureContent,
   );
-  return new ActiveSpan(span, options.captureContent);
+  return new ActiveSpan(span, options.captureContent ?? overrideIn(parent));
+}
+
+function overrideIn(ctx: Context): boolean | undefined {
+  const v = ctx.getValue(CAPTURE_CONTENT_KEY);
+  return typeof v === 'boolean' ? v : undefined;
 }
 
 function otelOptions(options: SpanOptions) {

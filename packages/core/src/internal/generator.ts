@@ -22,6 +22,7 @@ type AnyGenerator = Generator<unknown, unknown, unknown> | AsyncGenerator<unknow
 /** What a generator's span needs at its end; held by the finalization registry, so it must not reference the generator. */
 interface GeneratorRecord {
   span: Span;
+  ctx: Context;
   plan: SpanPlan;
   thisArg: unknown;
   items: unknown[];
@@ -57,6 +58,7 @@ export function instrumentGenerator<G extends AnyGenerator>(
   const now = Date.now();
   const record: GeneratorRecord = {
     span,
+    ctx,
     plan,
     thisArg,
     items: [],
@@ -142,5 +144,5 @@ function finishOutputs(record: GeneratorRecord): void {
   if (items.length === 0 && typeof plan.captureOutputs !== 'function') return;
   // A stream of text chunks reads best as the text it adds up to.
   const allStrings = items.length > 0 && items.every((i) => typeof i === 'string');
-  captureOutput(plan, span, allStrings ? (items as string[]).join('') : items, record.thisArg);
+  captureOutput(plan, span, record.ctx, allStrings ? (items as string[]).join('') : items, record.thisArg);
 }

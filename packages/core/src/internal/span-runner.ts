@@ -12,7 +12,7 @@ import { applyMapping, setJsonAttribute } from './capture-attribute.js';
 import { recordSpanError } from './errors.js';
 import { instrumentGenerator, isAsyncGenerator, isSyncGenerator } from './generator.js';
 import { logger } from './logger.js';
-import { state } from './state.js';
+import { CAPTURE_CONTENT_KEY, contentEnabledIn, state as stateRef } from './state.js';
 import { createTraceScope, getTraceScope, TRACE_SCOPE_KEY } from './trace-context.js';
 
 /** Everything about a traced function that can be worked out once, at wrap time. */
@@ -33,13 +33,16 @@ export function startPlannedSpan(
   name: string,
   spanOptions: { kind: SpanKind; attributes?: Attributes; links?: any; startTime?: any },
   parent: Context,
+  captureContent?: boolean,
 ): { span: Span; ctx: Context } {
   const span = tracer.startSpan(name, spanOptions, parent);
   let ctx = trace.setSpan(parent, span);
   if (!span.isRecording()) return { span, ctx };
+  // A per-span override holds for the whole subtree (an LLM call inside a private step stays private).
+  if (captureContent !== undefined) ctx = ctx.setValue(CAPTURE_CONTENT_KEY, captureContent);
   const scope = getTraceScope(parent);
   // Without our span processor (an app's own OpenTelemetry setup), apply trace attributes ourselves.
-  if (scope !== undefined && !state.processorActive) span.setAttributes(scope.flat);
+  if (scope !== undefined && !processorActive()) span.setAttributes(scope.flat);
   const parentSpan = trace.getSpan(parent);
   const parentContext = parentSpan?.spanContext();
   if (parentContext === undefined || parentContext.isRemote || !isSpanContextValid(parentContext)) {
@@ -49,9 +52,9 @@ export function startPlannedSpan(
   return { span, ctx };
 }
 
-/** Whether content (inputs/outputs) is captured for this plan right now. */
-export function contentOn(plan: SpanPlan): boolean {
-  return plan.captureContent ?? state.capture.captureContent;
+/** Whether content (inputs/outputs) is captured for this plan in this context. */
+export function contentOn(plan: SpanPlan, ctx: Context): boolean {
+  return plan.captureContent ?? contentEnabledIn(ctx);
 }
 
 /**
@@ -81,6 +84,10 @@ export function runInSpan(
   return settle(plan, span, ctx, result, thisArg);
 }
 
+function processorActive(): boolean {
+  return stateRef.processorActive;
+}
+
 function settle(plan: SpanPlan, span: Span, ctx: Context, result: unknown, thisArg: unknown): unknown {
   if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
     let then: unknown;
@@ -95,7 +102,7 @@ function settle(plan: SpanPlan, span: Span, ctx: Context, result: unknown, thisA
       return instrumentGenerator(result as any, span, ctx, plan, thisArg);
     }
   }
-  captureOutput(plan, span, result, thisArg);
+  captureOutput(plan, span, ctx, result, thisArg);
   span.end();
   return result;
 }
@@ -113,7 +120,7 @@ function settleThenable(
       // A function that resolves to a generator: the span lives on until the iteration ends.
       return instrumentGenerator(value as any, span, ctx, plan, thisArg);
     }
-    captureOutput(plan, span, value, thisArg);
+    captureOutput(plan, span, ctx, value, thisArg);
     span.end();
     return value;
   };
@@ -147,8 +154,14 @@ function settleThenable(
 }
 
 /** Records the outputs of a finished call under the plan's capture rules. */
-export function captureOutput(plan: SpanPlan, span: Span, value: unknown, thisArg: unknown): void {
-  if (plan.captureOutputs === false || !contentOn(plan) || !span.isRecording()) return;
+export function captureOutput(
+  plan: SpanPlan,
+  span: Span,
+  ctx: Context,
+  value: unknown,
+  thisArg: unknown,
+): void {
+  if (plan.captureOutputs === false || !contentOn(plan, ctx) || !span.isRecording()) return;
   if (typeof plan.captureOutputs === 'function') {
     const mapped = applyMapping(plan.captureOutputs, thisArg, [value]);
     if (mapped.ok) setJsonAttribute(span, ATTR.OUTPUTS, mapped.value);

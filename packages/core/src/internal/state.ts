@@ -1,4 +1,4 @@
-import { type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context, createContextKey, type Tracer, trace } from '@opentelemetry/api';
 import { createRedactor, type Redactor } from '../capture/redact.js';
 
 /** The capture rules in force: whether content leaves the process, how long a value may be, what is redacted. */
@@ -34,6 +34,15 @@ export const state = {
   tracer: undefined as Tracer | undefined,
   stats: { spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, exportErrors: 0 } as Stats,
 };
+
+/** Context key of a per-span `captureContent` override; spans started inside inherit it. */
+export const CAPTURE_CONTENT_KEY = createContextKey('glassbox.capture-content');
+
+/** Whether content is captured in a context: its span's override if any, else the global switch. */
+export function contentEnabledIn(ctx: Context = context.active()): boolean {
+  const override = ctx.getValue(CAPTURE_CONTENT_KEY);
+  return typeof override === 'boolean' ? override : state.capture.captureContent;
+}
 
 /** The tracer our spans go through: the global one, so an app's own provider is used when it has one. */
 export function getTracer(): Tracer {
