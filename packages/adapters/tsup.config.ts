@@ -16,5 +16,5 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   tsconfig: '../../tsconfig.base.json',
-  external: [/^@glassbox\//, /^@opentelemetry\//, 'openai', '@anthropic-ai/sdk', 'zod'],
+  external: [/^@glassbox\//, /^@opentelemetry\//, /^openai/, /^@anthropic-ai\//, /^zod/, /^ai(\/|$)/, /^@ai-sdk\//, /^@langchain\//],
 });

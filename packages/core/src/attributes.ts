@@ -31,6 +31,8 @@ export const ATTR = {
   GEN_AI_CONVERSATION_ID: 'gen_ai.conversation.id',
   GEN_AI_OUTPUT_TYPE: 'gen_ai.output.type',
   GEN_AI_DATA_SOURCE_ID: 'gen_ai.data_source.id',
+  GEN_AI_AGENT_NAME: 'gen_ai.agent.name',
+  GEN_AI_AGENT_ID: 'gen_ai.agent.id',
 
   // GenAI: request.
   GEN_AI_REQUEST_MODEL: 'gen_ai.request.model',
@@ -82,6 +84,10 @@ export const ATTR = {
   REWRITE_LENGTH_RATIO: 'glassbox.rewrite.length_ratio',
   REWRITE_FLAGGED: 'glassbox.rewrite.flagged',
   REWRITE_FLAG_EVENT: 'glassbox.rewrite.flag',
+  REWRITE_FLAG_REASONS: 'glassbox.rewrite.flag.reasons',
+  REWRITE_FLAG_REASON: 'glassbox.rewrite.flag.reason',
+  REWRITE_FLAG_VALUE: 'glassbox.rewrite.flag.value',
+  REWRITE_FLAG_THRESHOLD: 'glassbox.rewrite.flag.threshold',
 
   // Prompts.
   PROMPT_NAME: 'glassbox.prompt.name',
@@ -89,6 +95,7 @@ export const ATTR = {
   PROMPT_VARIABLES: 'glassbox.prompt.variables',
   PROMPT_RENDERED_LENGTH: 'glassbox.prompt.rendered_length',
   PROMPT_OVER_BUDGET_EVENT: 'glassbox.prompt.over_budget',
+  PROMPT_MAX_CHARS: 'glassbox.prompt.max_chars',
 
   // Feedback.
   FEEDBACK_NAME: 'glassbox.feedback.name',

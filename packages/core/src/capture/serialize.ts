@@ -5,10 +5,10 @@
  * `maxLength` rather than by the input: strings are sliced before they are escaped, arrays are walked by
  * index only as far as the budget goes, binary data is summarised, nesting stops at MAX_DEPTH.
  *
- * Two passes keep the common case exact and cheap: the first writes the plain JSON and gives up as soon
- * as it would pass the limit; only then a second pass writes a cut version, reserving room in every open
- * container for its closing bracket and its `"[+N more items]"` marker. A value whose JSON fits is
- * therefore never cut, and a value that does not fit costs at most two budgets of work.
+ * The writer keeps room in every open container for its closing bracket and its `"[+N more items]"`
+ * marker. That reserve could cut a value whose JSON fits only just, so when something was cut and nothing
+ * proved that the full JSON is too long, an exact pass (no reserve, gives up instead of cutting) runs
+ * too: a value whose JSON fits is never cut, and any value costs at most two budgets of work.
  */
 import { Buffer } from 'node:buffer';
 import { types } from 'node:util';
@@ -91,16 +91,18 @@ export function serialize(value: unknown, options: SerializeOptions): SerializeR
     const maxLength = effectiveMaxLength(options?.maxLength);
     const redactor = options?.redactor;
     const keys = keyCacheFor(redactor);
-    // A string longer than the budget cannot fit: skip the exact pass.
-    if (typeof value !== 'string' || value.length + 2 <= maxLength) {
-      const exact = new Serializer(maxLength, redactor, keys, true);
-      if (exact.writeRoot(value) && exact.out.length <= maxLength) {
-        return { json: exact.out, truncated: exact.truncated };
-      }
-    }
     const bounded = new Serializer(maxLength, redactor, keys, false);
-    if (bounded.writeRoot(value) && bounded.out.length <= maxLength)
+    // MIN_MAX_LENGTH leaves room for every shortest form, so the bounded pass always writes the root.
+    if (bounded.writeRoot(value) && bounded.out.length <= maxLength) {
+      if (!bounded.cut) return { json: bounded.out, truncated: bounded.truncated };
+      if (bounded.mayFit) {
+        const exact = new Serializer(maxLength, redactor, keys, true);
+        if (exact.writeRoot(value) && exact.out.length <= maxLength) {
+          return { json: exact.out, truncated: exact.truncated };
+        }
+      }
       return { json: bounded.out, truncated: true };
+    }
   } catch {
     // Only a defect or a stack overflow in user code gets here; the capture must not break the call.
   }
@@ -109,7 +111,12 @@ export function serialize(value: unknown, options: SerializeOptions): SerializeR
 
 class Serializer {
   out = '';
+  /** Something was cut or replaced to fit a limit (budget, depth, key or stack length). */
   truncated = false;
+  /** The budget forced a cut (the exact pass would give up where this pass cut). */
+  cut = false;
+  /** No cut so far proves that the full JSON is longer than maxLength. */
+  mayFit = true;
   private steps = 0;
   private depth = 0;
   /** The containers being written, for cycle detection; shared references elsewhere are written again. */
@@ -179,7 +186,10 @@ class Serializer {
   }
 
   private writeRaw(token: string, prefix: string, limit: number): boolean {
-    if (this.out.length + prefix.length + token.length > limit) return false;
+    if (this.out.length + prefix.length + token.length > limit) {
+      this.missed(this.out.length + prefix.length + token.length);
+      return false;
+    }
     this.out += prefix + token;
     return true;
   }
@@ -195,6 +205,8 @@ class Serializer {
       }
     }
     if (this.exact) return false;
+    // The exact pass needs at least the raw length here (escaping only adds).
+    this.missed(this.out.length + prefix.length + text.length + 2);
     const token = this.cutString(text, room);
     if (token === undefined) return false;
     this.truncated = true;
@@ -415,7 +427,7 @@ class Serializer {
     const close = limit - 1;
     let i = 0;
     for (; i < total; i++) {
-      if (i >= count || ++this.steps > this.maxLength) break;
+      if (i >= count || this.outOfSteps()) break;
       // The last item may use the marker's room: nothing after it can be cut.
       const itemLimit = i === total - 1 ? close : close - this.reserve;
       let item: unknown;
@@ -429,6 +441,8 @@ class Serializer {
     }
     if (i < total) {
       if (this.exact) return false;
+      // Each dropped item would take at least one character and a comma.
+      this.missed(this.out.length + 2 * (total - i));
       this.truncated = true;
       this.out += `${i === 0 ? '' : ','}"[+${total - i} more items]"`;
     }
@@ -460,7 +474,7 @@ class Serializer {
     let written = 0;
     let i = 0;
     for (; i < keys.length; i++) {
-      if (++this.steps > this.maxLength) break;
+      if (this.outOfSteps()) break;
       const key = keys[i]!;
       const entry = this.keyEntry(key);
       const fragment = written === 0 ? entry.fragment : entry.commaFragment;
@@ -482,6 +496,8 @@ class Serializer {
     }
     if (i < total) {
       if (this.exact) return false;
+      // Dropped keys may all hold undefined (omitted), so they prove nothing about the full length.
+      this.missed(0);
       this.truncated = true;
       this.out += objectMarker(total - i, written > 0);
     }
@@ -492,7 +508,23 @@ class Serializer {
 
   /** A non-empty container needs its brackets plus, when it may be cut, room to say so. */
   private canOpen(prefix: string, limit: number): boolean {
-    return limit - this.out.length - prefix.length >= 2 + this.reserve;
+    if (limit - this.out.length - prefix.length >= 2 + this.reserve) return true;
+    this.missed(this.out.length + prefix.length + 2);
+    return false;
+  }
+
+  /** Records a budget cut; `needed` is a lower bound of the exact output's length at this point. */
+  private missed(needed: number): void {
+    this.cut = true;
+    if (needed > this.maxLength) this.mayFit = false;
+  }
+
+  /** Every visited item or key costs a step, so keys holding undefined (omitted) are bounded too. */
+  private outOfSteps(): boolean {
+    if (++this.steps <= this.maxLength) return false;
+    this.cut = true;
+    this.mayFit = false;
+    return true;
   }
 
   /** Keeps `ancestors.length === depth`, which the error path in writeObject relies on to unwind. */
@@ -616,14 +648,14 @@ function rawCharsFitting(body: string, available: number): number {
   let position = 0;
   let count = 0;
   for (;;) {
-    const escape = body.indexOf('\\', position);
-    const plainEnd = escape === -1 ? body.length : escape;
+    const backslash = body.indexOf('\\', position);
+    const plainEnd = backslash === -1 ? body.length : backslash;
     if (plainEnd >= available) return count + Math.max(0, available - position);
     count += plainEnd - position;
     position = plainEnd;
-    if (escape === -1) return count;
+    if (backslash === -1) return count;
     // An escape stands for one source character: `\uXXXX` (lone surrogates, controls) or `\n`-style.
-    const length = body.charCodeAt(escape + 1) === 0x75 ? 6 : 2;
+    const length = body.charCodeAt(backslash + 1) === 0x75 ? 6 : 2;
     if (position + length > available) return count;
     position += length;
     count++;

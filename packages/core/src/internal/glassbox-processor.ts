@@ -46,11 +46,22 @@ export class GlassboxSpanProcessor implements SpanProcessor {
     }
   }
 
+  /** Forwarded so the user's processors can still add attributes while the span is ending. */
+  onEnding(span: Span): void {
+    if (this.shutdownPromise) return;
+    for (const p of this.extra) {
+      try {
+        p.onEnding?.(span);
+      } catch (error) {
+        logger.once('warn', `a span processor threw in onEnding: ${String(error)}`, 'proc:onEnding');
+      }
+    }
+  }
+
   onEnd(span: ReadableSpan): void {
     if (this.shutdownPromise) return;
     state.stats.spansEnded++;
-    // Only sampled spans are exported; a sampled-out span never gets this far with the SDK's samplers.
-    if ((span.spanContext().traceFlags & 1) === 1) for (const q of this.queues) q.add(span);
+    // The user's processors first, so whatever they add is there when our queues export.
     for (const p of this.extra) {
       try {
         p.onEnd(span);
@@ -58,6 +69,8 @@ export class GlassboxSpanProcessor implements SpanProcessor {
         logger.once('warn', `a span processor threw in onEnd: ${String(error)}`, 'proc:onEnd');
       }
     }
+    // Only sampled spans are exported; a sampled-out span never gets this far with the SDK's samplers.
+    if ((span.spanContext().traceFlags & 1) === 1) for (const q of this.queues) q.add(span);
   }
 
   async forceFlush(): Promise<void> {

@@ -1,0 +1,90 @@
+import { ATTR } from '@glassbox/core';
+
+/** Span attributes as plain values; `undefined` entries are skipped when they are set. */
+export type AttributeMap = Record<string, string | number | boolean | string[] | undefined>;
+
+type Obj = Record<string, any>;
+
+const PROVIDERS: Record<string, string> = {
+  'amazon-bedrock': 'aws.bedrock',
+  azure: 'azure.ai.openai',
+  'azure-openai': 'azure.ai.openai',
+  mistral: 'mistral_ai',
+  xai: 'x_ai',
+  vertex: 'gcp.vertex_ai',
+};
+
+/**
+ * The `gen_ai.provider.name` for an AI SDK provider id (`openai.chat`, `anthropic.messages`,
+ * `google.vertex.chat`...): the well-known convention value where there is one, else the id's first segment.
+ */
+export function providerName(provider: unknown): string | undefined {
+  if (typeof provider !== 'string' || provider === '') return undefined;
+  const [head = provider, second] = provider.split('.');
+  if (head === 'google') return second === 'vertex' ? 'gcp.vertex_ai' : 'gcp.gemini';
+  return PROVIDERS[head] ?? head;
+}
+
+const FINISH: Record<string, string> = { 'tool-calls': 'tool_call', 'content-filter': 'content_filter' };
+
+/** The GenAI output-message finish reason for an AI SDK unified finish reason (`tool-calls` → `tool_call`). */
+export function finishReason(reason: unknown): string | undefined {
+  if (typeof reason !== 'string') return undefined;
+  return FINISH[reason] ?? reason.replace(/-/g, '_');
+}
+
+const num = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/** `gen_ai.usage.*` attributes for an AI SDK usage object (v7 details, v6 flat fields and v4/v5 names). */
+export function usageAttributes(usage: unknown): AttributeMap {
+  if (typeof usage !== 'object' || usage === null) return {};
+  const u = usage as Obj;
+  return {
+    [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: num(u.inputTokens) ?? num(u.promptTokens),
+    [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: num(u.outputTokens) ?? num(u.completionTokens),
+    [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]:
+      num(u.inputTokenDetails?.cacheReadTokens) ?? num(u.cachedInputTokens),
+    [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: num(u.inputTokenDetails?.cacheWriteTokens),
+    [ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]:
+      num(u.outputTokenDetails?.reasoningTokens) ?? num(u.reasoningTokens),
+  };
+}
+
+/** `gen_ai.request.*` attributes for the AI SDK call settings of a model call. */
+export function requestAttributes(settings: Obj): AttributeMap {
+  const stop = settings.stopSequences;
+  return {
+    [ATTR.GEN_AI_REQUEST_TEMPERATURE]: num(settings.temperature),
+    [ATTR.GEN_AI_REQUEST_TOP_P]: num(settings.topP),
+    [ATTR.GEN_AI_REQUEST_TOP_K]: num(settings.topK),
+    [ATTR.GEN_AI_REQUEST_MAX_TOKENS]: num(settings.maxOutputTokens),
+    [ATTR.GEN_AI_REQUEST_SEED]: num(settings.seed),
+    [ATTR.GEN_AI_REQUEST_FREQUENCY_PENALTY]: num(settings.frequencyPenalty),
+    [ATTR.GEN_AI_REQUEST_PRESENCE_PENALTY]: num(settings.presencePenalty),
+    [ATTR.GEN_AI_REQUEST_STOP_SEQUENCES]:
+      Array.isArray(stop) && stop.length > 0 ? stop.map(String) : undefined,
+  };
+}
+
+/** `server.address` / `server.port` for the origin a provider reported, if it parses as a URL. */
+export function serverAttributes(url: unknown): AttributeMap {
+  if (typeof url !== 'string') return {};
+  try {
+    const parsed = new URL(url);
+    const port = parsed.port === '' ? (parsed.protocol === 'https:' ? 443 : 80) : Number(parsed.port);
+    return { [ATTR.SERVER_ADDRESS]: parsed.hostname, [ATTR.SERVER_PORT]: port };
+  } catch {
+    return {};
+  }
+}
+
+/** Drops `undefined` entries, so a map can be handed to `setAttributes`. */
+export function defined(attributes: AttributeMap): Record<string, string | number | boolean | string[]> {
+  const out: Record<string, string | number | boolean | string[]> = {};
+  for (const key of Object.keys(attributes)) {
+    const value = attributes[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+import {
+  type ActiveSpan,
+  ATTR,
+  captureSettings,
+  GlassboxConfigError,
+  redactString,
+  SpanType,
+  setCapturedJson,
+  withSpan,
+} from '@glassbox/core';
+import { type Attributes, diag } from '@opentelemetry/api';
+import { fitDocuments } from './fit-documents.js';
+import { documentList, normalizeDocument } from './normalize-documents.js';
+
+type RetrieverFn = (...args: any[]) => any;
+
+/** Options of `traceRetriever`. */
+export interface TraceRetrieverOptions<F extends RetrieverFn = RetrieverFn> {
+  /** The index, collection or store searched, as `gen_ai.data_source.id`; also names the span. */
+  dataSource?: string;
+  /** Span name; default `retrieval {dataSource}` (or `retrieval`). */
+  name?: string;
+  /** Reads the query from the arguments; default the first argument, or its `query` field. */
+  query?: (...args: Parameters<F>) => string | undefined;
+  /** Reads the hits from the result; default the result if an array, else `documents`, `matches`, `hits`... */
+  documents?: (result: Awaited<ReturnType<F>>) => readonly unknown[] | undefined;
+  /** Extra attributes set when the span starts. */
+  attributes?: Attributes;
+  /** Also record the raw result as `glassbox.outputs` (default false: the normalised documents say it). */
+  captureOutputs?: boolean;
+  /** Overrides the global `captureContent` switch for this retriever. */
+  captureContent?: boolean;
+}
+
+const KNOWN = new Set([
+  'dataSource',
+  'name',
+  'query',
+  'documents',
+  'attributes',
+  'captureOutputs',
+  'captureContent',
+]);
+
+/**
+ * Wraps a retriever so each call is a RETRIEVER span with the query and the documents it found, normalised to
+ * `{ id, score, content, metadata }` and bounded; the result is returned unchanged.
+ */
+export function traceRetriever<F extends RetrieverFn>(fn: F, options: TraceRetrieverOptions<F> = {}): F {
+  validate(fn, options);
+  const { dataSource, captureContent } = options;
+  const spanOptions = {
+    name: options.name ?? (dataSource ? `retrieval ${dataSource}` : 'retrieval'),
+    type: SpanType.RETRIEVER,
+    attributes: {
+      ...(options.attributes ?? {}),
+      [ATTR.GEN_AI_OPERATION_NAME]: 'retrieval',
+      ...(dataSource ? { [ATTR.GEN_AI_DATA_SOURCE_ID]: dataSource } : {}),
+    },
+    captureOutputs: options.captureOutputs ?? false,
+    captureContent,
+  };
+
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    return withSpan(spanOptions, (span) => {
+      span.setInputs(args.length === 1 ? args[0] : args);
+      const contentOn = captureContent ?? captureSettings().captureContent;
+      const query = guard(() =>
+        options.query ? options.query(...(args as Parameters<F>)) : queryOf(args[0]),
+      );
+      if (contentOn && typeof query === 'string') span.setAttribute(ATTR.RETRIEVAL_QUERY, query);
+      const result = fn.apply(this, args);
+      return whenSettled(result, (value) => {
+        guard(() => recordDocuments(span, value, options.documents, contentOn));
+      });
+    });
+  };
+  // Callers and frameworks read `name` and `length`; keep the wrapper indistinguishable from `fn`.
+  Object.defineProperty(traced, 'name', { value: fn.name, configurable: true });
+  Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
+  return traced as F;
+}
+
+function recordDocuments(
+  span: ActiveSpan,
+  result: unknown,
+  read: ((result: any) => readonly unknown[] | undefined) | undefined,
+  contentOn: boolean,
+): void {
+  const hits = read ? read(result) : documentList(result);
+  if (!Array.isArray(hits)) {
+    diag.warn('glassbox traceRetriever: no document list found in the result; pass a `documents` option');
+    return;
+  }
+  span.setAttribute(ATTR.RETRIEVAL_DOCUMENT_COUNT, hits.length);
+  if (!span.isRecording() || hits.length === 0) return;
+  const documents = hits.map(normalizeDocument);
+  if (!contentOn) {
+    // Without content, ids and scores still tell which documents came back and how well they matched.
+    const refs = documents.map(({ id, score, distance }) => ({ id, score, distance }));
+    if (refs.some((r) => r.id !== undefined || r.score !== undefined || r.distance !== undefined)) {
+      setCapturedJson(span.otelSpan, ATTR.RETRIEVAL_DOCUMENTS, refs, true);
+    }
+    return;
+  }
+  const { maxValueLength, redactor } = captureSettings();
+  const redact = redactor ? (text: string) => redactString(text, redactor) : undefined;
+  const fitted = fitDocuments(documents, maxValueLength, redact);
+  setCapturedJson(span.otelSpan, ATTR.RETRIEVAL_DOCUMENTS, fitted.documents, true);
+  if (fitted.truncated) span.setAttribute(ATTR.TRUNCATED, true);
+}
+
+function queryOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { query?: unknown }).query === 'string'
+  ) {
+    return (value as { query: string }).query;
+  }
+  return undefined;
+}
+
+// Telemetry must never break retrieval: a failing mapping is reported and skipped.
+function guard<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch (error) {
+    diag.warn(`glassbox traceRetriever: could not record the retrieval: ${String(error)}`);
+    return undefined;
+  }
+}
+
+// Runs `after` once the value is known, returning the same value (or a promise of it) to the caller.
+function whenSettled(result: unknown, after: (value: unknown) => void): unknown {
+  if (
+    result !== null &&
+    typeof result === 'object' &&
+    typeof (result as PromiseLike<unknown>).then === 'function'
+  ) {
+    return Promise.resolve(result).then((value) => {
+      after(value);
+      return value;
+    });
+  }
+  after(result);
+  return result;
+}
+
+function validate(fn: unknown, options: TraceRetrieverOptions<any>): void {
+  const fail = (option: string, message: string): never => {
+    throw new GlassboxConfigError({ option: `traceRetriever.${option}`, message });
+  };
+  if (typeof fn !== 'function') fail('fn', 'expected the retriever function');
+  if (options === null || typeof options !== 'object') fail('options', 'expected an options object');
+  for (const key of Object.keys(options))
+    if (!KNOWN.has(key)) fail(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
+  for (const key of ['dataSource', 'name'] as const) {
+    const v = options[key];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) fail(key, 'expected a non-empty string');
+  }
+  for (const key of ['query', 'documents'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') fail(key, 'expected a function');
+  }
+  for (const key of ['captureOutputs', 'captureContent'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, 'expected a boolean');
+  }
+}
