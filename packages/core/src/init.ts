@@ -78,6 +78,14 @@ export function init(options?: InitOptions): Glassbox {
       );
     }
   } else {
+    if (config.exporters.length === 0 && config.spanProcessors.length === 0) {
+      logger.once(
+        'warn',
+        'init() was called without `exporters` or `spanProcessors`: spans are recorded but sent nowhere. ' +
+          'Add for example `exporters: [otlpExporter()]` from @glassbox/exporters.',
+        'no-exporters',
+      );
+    }
     const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) });
     const resource = defaultResource().merge(
       resourceFromAttributes({

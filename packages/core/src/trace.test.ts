@@ -65,6 +65,19 @@ describe('trace(fn): semantics preserved', () => {
     expect(s.ended).toBe(true);
   });
 
+  it('redacts secrets echoed in error messages and stacks, and still rethrows the original error', async () => {
+    const key = `sk-proj-${'Zx9'.repeat(16)}`;
+    const error = new Error(`401 Incorrect API key provided: ${key}`);
+    const traced = trace(function unauthorized() {
+      throw error;
+    });
+    expect(() => traced()).toThrow(error);
+    expect(error.message).toContain(key);
+    const s = await span('unauthorized');
+    expect(JSON.stringify({ status: s.status, events: s.events })).not.toContain(key);
+    expect(s.status.message).toContain('[REDACTED]');
+  });
+
   it('rejects with the very same error object', async () => {
     const error = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     const traced = trace(async function rejecting() {

@@ -1,5 +1,7 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
+import { redactString } from '../capture/redact.js';
+import { state } from './state.js';
 
 /** A low-cardinality name for an error: its class name, or its code for a plain `Error`, else `_OTHER`. */
 export function errorType(error: unknown): string {
@@ -38,13 +40,17 @@ function errorMessage(error: unknown): string {
 /** Marks a span as failed: ERROR status, an exception event and `error.type`; never throws. */
 export function recordSpanError(span: Span, error: unknown): void {
   try {
-    const message = errorMessage(error);
+    // Error messages and stacks often echo what caused them (a 401 that repeats the API key): they go
+    // through the same redaction as captured content.
+    const redactor = state.capture.redactor;
+    const message = redactString(errorMessage(error).slice(0, 8192), redactor);
     span.setStatus({ code: SpanStatusCode.ERROR, message: message.slice(0, 1024) });
     span.setAttribute(ATTR.ERROR_TYPE, errorType(error));
     if (error instanceof Error) {
       let stack: string | undefined;
       try {
-        stack = typeof error.stack === 'string' ? error.stack.slice(0, 8192) : undefined;
+        stack =
+          typeof error.stack === 'string' ? redactString(error.stack.slice(0, 8192), redactor) : undefined;
       } catch {
         stack = undefined;
       }

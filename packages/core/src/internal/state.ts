@@ -20,8 +20,12 @@ export interface Stats {
 export const TRACER_NAME = '@glassbox/core';
 export const TRACER_VERSION = '0.1.0';
 
-/** Process-wide mutable state; kept in one object so the hot path reads one module binding. */
-export const state = {
+/**
+ * Process-wide mutable state; kept in one object so the hot path reads one module binding. It lives on
+ * `globalThis`, so an app that loads both the ESM and the CJS build (or two copies) shares one
+ * configuration: `init({ captureContent: false })` must reach every copy.
+ */
+export const state: GlassboxState = ((globalThis as any)[Symbol.for('glassbox.core.state')] ??= {
   capture: {
     captureContent: envCaptureDefault(),
     maxValueLength: 16384,
@@ -33,7 +37,15 @@ export const state = {
   processorActive: false,
   tracer: undefined as Tracer | undefined,
   stats: { spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, exportErrors: 0 } as Stats,
-};
+});
+
+interface GlassboxState {
+  capture: CaptureSettings;
+  enabled: boolean;
+  processorActive: boolean;
+  tracer: Tracer | undefined;
+  stats: Stats;
+}
 
 /** Context key of a per-span `captureContent` override; spans started inside inherit it. */
 export const CAPTURE_CONTENT_KEY = createContextKey('glassbox.capture-content');

@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readTraceFile, type TraceFileSpan } from '@glassbox/exporters';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTs } from '../_support/processes.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'glassbox-demo-'));
+const tracesFile = join(dir, 'traces.jsonl');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let run: Awaited<ReturnType<typeof runTs>>;
+let resolution: Awaited<ReturnType<typeof runTs>>;
+const spans: TraceFileSpan[] = [];
+
+beforeAll(async () => {
+  // `pnpm demo` is `tsx examples/demo/main.ts` from the repository root; run it the same way, as a child
+  // process that must exit on its own (no open handles) within the timeout.
+  [run, resolution] = await Promise.all([
+    runTs('examples/demo/main.ts', { DEMO_TRACES_FILE: tracesFile }, 25_000),
+    runTs('examples/_support/print-resolution.ts'),
+  ]);
+  if (existsSync(tracesFile)) for await (const span of readTraceFile(tracesFile)) spans.push(span);
+}, 30_000);
+
+const named = (name: string) => spans.filter((s) => s.name === name);
+const childrenOf = (span: TraceFileSpan) =>
+  spans
+    .filter((s) => s.parentSpanId === span.spanId)
+    .sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1));
+
+describe('pnpm demo', () => {
+  it('exits cleanly by itself, without warnings', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('resolves the Glassbox packages to their TypeScript sources (no build needed)', () => {
+    expect(resolution.code).toBe(0);
+    const lines = resolution.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    for (const line of lines)
+      expect(line).toMatch(/-> file:\/\/.*\/(packages|tools)\/[^/]+\/src\/.*index\.ts$/);
+  });
+
+  it('prints three trace trees, the flagged rewrite and a summary', () => {
+    const out = run.stdout;
+    expect(out.match(/^support_turn \[AGENT\]/gm)).toHaveLength(3);
+    expect(out).toMatch(/query_rewrite \[QUERY_REWRITE\][^\n]*⚠ flagged/);
+    expect(out.match(/⚠ flagged/g)).toHaveLength(1);
+    expect(out).toContain('execute_tool lookup_order [TOOL]');
+    expect(out).toContain('Flagged query rewrites (glassbox.rewrite.flagged = true): 1');
+    expect(out).toContain('reasons: length_ratio, low_similarity, unneeded_rewrite');
+    expect(out).toMatch(/Tools: lookup_order 1 call\(s\), 0 error\(s\).*never called: start_return/);
+    expect(out).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 pnpm demo');
+  });
+
+  it('writes three conversation traces with session and user on every span', () => {
+    const roots = named('support_turn');
+    expect(roots).toHaveLength(3);
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(3);
+    for (const span of spans.filter((s) => !s.name.startsWith('feedback'))) {
+      expect(span.attributes['session.id']).toBe('chat-2025-11-08-0042');
+      expect(span.attributes['user.id']).toBe('user-123');
+      expect(span.resource['service.name']).toBe('support-assistant-demo');
+      expect(span.status.code).not.toBe(SpanStatusCode.ERROR);
+    }
+  });
+
+  it('traces the order question as rewrite, retrieval, LLM asking for the tool, tool, answer', () => {
+    const root = named('support_turn').find((s) =>
+      String(s.attributes['glassbox.inputs']).includes('A-1042'),
+    )!;
+    expect(childrenOf(root).map((s) => s.name)).toEqual([
+      'query_rewrite',
+      'retrieval help-center',
+      'chat gpt-4o-mini',
+      'execute_tool lookup_order',
+      'chat gpt-4o-mini',
+    ]);
+    const [rewrite, retrieval, firstChat, tool] = childrenOf(root);
+    expect(childrenOf(rewrite!).map((s) => s.name)).toEqual(['chat gpt-4o-mini']);
+    expect(childrenOf(retrieval!).map((s) => s.name)).toEqual(['embeddings text-embedding-3-small']);
+    expect(firstChat!.attributes['gen_ai.response.finish_reasons']).toEqual(['tool_call']);
+    // definePrompt().render() records the prompt on the span active when it renders.
+    expect(root.attributes['glassbox.prompt.name']).toBe('support-answer');
+    expect(rewrite!.attributes['glassbox.prompt.name']).toBe('rewrite-query');
+    expect(rewrite!.attributes['glassbox.prompt.version']).toBe('3');
+    expect(tool!.attributes['gen_ai.tool.name']).toBe('lookup_order');
+    expect(JSON.parse(String(tool!.attributes['glassbox.inputs']))).toEqual({ orderId: 'A-1042' });
+    expect(typeof firstChat!.attributes['gen_ai.usage.input_tokens']).toBe('number');
+  });
+
+  it('flags exactly the stuffed rewrite, and records the feedback inside that trace', () => {
+    const flagged = spans.filter((s) => s.attributes['glassbox.rewrite.flagged'] === true);
+    expect(flagged).toHaveLength(1);
+    const [rewrite] = flagged;
+    expect(rewrite!.attributes['glassbox.rewrite.original']).toBe('tent warranty');
+    expect(rewrite!.attributes['glassbox.rewrite.length_ratio']).toBeGreaterThan(2);
+    expect(rewrite!.events.map((e) => e.name)).toContain('glassbox.rewrite.flag');
+    expect(
+      named('query_rewrite').filter((s) => s.attributes['glassbox.rewrite.flagged'] === false),
+    ).toHaveLength(2);
+    const [feedback] = named('feedback helpful');
+    expect(feedback!.traceId).toBe(rewrite!.traceId);
+    expect(feedback!.attributes['glassbox.feedback.value']).toBe(false);
+    expect(feedback!.links[0]?.spanId).toBe(feedback!.parentSpanId);
+  });
+});

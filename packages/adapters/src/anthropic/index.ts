@@ -1,0 +1,2 @@
+export type { TraceAnthropicOptions } from './trace-anthropic.js';
+export { traceAnthropic } from './trace-anthropic.js';

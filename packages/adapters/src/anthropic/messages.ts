@@ -1,0 +1,194 @@
+import { ATTR, captureSettings, SpanType } from '@glassbox/core';
+import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
+import {
+  appendBounded,
+  isObj,
+  mapFinishReason,
+  num,
+  type Obj,
+  type OutputMessage,
+  str,
+} from '../internal/llm/parts.js';
+import type { LlmMethodSpec } from '../internal/llm/trace-method.js';
+import { blockParts, inputMessages, systemInstructions } from './content-blocks.js';
+
+/** Anthropic stop reasons mapped to the GenAI finish reasons; others (e.g. `pause_turn`) pass through. */
+const STOP_REASONS: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_call',
+  refusal: 'content_filter',
+};
+
+/** `messages.create` (and the `stream()`/`parse()` helpers built on it): operation `chat`. */
+export const messagesSpec: LlmMethodSpec = {
+  operation: 'chat',
+  type: SpanType.LLM,
+  request: (params) => ({
+    [ATTR.GEN_AI_REQUEST_TEMPERATURE]: num(params.temperature),
+    [ATTR.GEN_AI_REQUEST_TOP_P]: num(params.top_p),
+    [ATTR.GEN_AI_REQUEST_TOP_K]: num(params.top_k),
+    [ATTR.GEN_AI_REQUEST_MAX_TOKENS]: num(params.max_tokens),
+    [ATTR.GEN_AI_REQUEST_STOP_SEQUENCES]: Array.isArray(params.stop_sequences)
+      ? params.stop_sequences
+      : undefined,
+    [ATTR.GEN_AI_OUTPUT_TYPE]: outputType(params),
+  }),
+  input(params, call) {
+    call.content(ATTR.GEN_AI_SYSTEM_INSTRUCTIONS, systemInstructions(params.system));
+    call.content(ATTR.GEN_AI_INPUT_MESSAGES, inputMessages(params.messages));
+    call.content(ATTR.GEN_AI_TOOL_DEFINITIONS, toolDefinitions(params.tools));
+  },
+  response(message, call) {
+    recordMessage(call, message, message.usage, message.stop_reason);
+    call.content(ATTR.GEN_AI_OUTPUT_MESSAGES, [
+      outputMessage(Array.isArray(message.content) ? message.content : [], message.stop_reason),
+    ]);
+  },
+  stream: (_params, call) => new MessageEvents(call.contentOn),
+};
+
+function outputType(params: Obj): string | undefined {
+  const format = isObj(params.output_config) ? params.output_config.format : params.output_format;
+  return isObj(format) && str(format.type) === 'json_schema' ? 'json' : undefined;
+}
+
+function toolDefinitions(tools: unknown): Obj[] | undefined {
+  if (!Array.isArray(tools) || tools.length === 0) return undefined;
+  return tools.filter(isObj).map((tool) =>
+    // Client tools have no type (or `custom`); server tools keep their own versioned type.
+    tool.type === undefined || tool.type === 'custom'
+      ? {
+          type: 'function',
+          name: str(tool.name) ?? '',
+          description: str(tool.description),
+          parameters: tool.input_schema,
+        }
+      : { ...tool },
+  );
+}
+
+function finishReason(stopReason: unknown): string {
+  return mapFinishReason(stopReason, STOP_REASONS) ?? '';
+}
+
+function outputMessage(blocks: readonly unknown[], stopReason: unknown): OutputMessage {
+  return { role: 'assistant', parts: blockParts(blocks), finish_reason: finishReason(stopReason) };
+}
+
+/**
+ * Usage per the GenAI convention for Anthropic: `gen_ai.usage.input_tokens` is Anthropic's
+ * `input_tokens` (which excludes cached tokens) plus cache reads plus cache writes, so it counts
+ * every input token as OpenAI's does; the cache counts are also reported on their own.
+ */
+export function usageAttributes(usage: unknown): Record<string, number | undefined> {
+  if (!isObj(usage)) return {};
+  const input = num(usage.input_tokens);
+  const cacheRead = num(usage.cache_read_input_tokens);
+  const cacheCreation = num(usage.cache_creation_input_tokens);
+  const details = isObj(usage.output_tokens_details) ? usage.output_tokens_details : {};
+  return {
+    [ATTR.GEN_AI_USAGE_INPUT_TOKENS]:
+      input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheCreation ?? 0),
+    [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: num(usage.output_tokens),
+    [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: cacheRead,
+    [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: cacheCreation,
+    [ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: num(details.thinking_tokens),
+  };
+}
+
+function recordMessage(call: LlmCall, message: Obj, usage: unknown, stopReason: unknown): void {
+  const reason = finishReason(stopReason);
+  call.set({
+    [ATTR.GEN_AI_RESPONSE_ID]: str(message.id),
+    [ATTR.GEN_AI_RESPONSE_MODEL]: str(message.model),
+    [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: reason ? [reason] : undefined,
+    ...usageAttributes(usage),
+  });
+}
+
+interface BlockState {
+  block: Obj;
+  text: string;
+}
+
+/** Folds Messages stream events: `message_start`, content block deltas (text, tool input JSON, thinking), `message_delta`. */
+class MessageEvents implements StreamAggregator {
+  private message: Obj = {};
+  private usage: Obj = {};
+  private stopReason: unknown;
+  private readonly blocks = new Map<number, BlockState>();
+  private readonly limit = captureSettings().maxValueLength;
+
+  constructor(private readonly keepContent: boolean) {}
+
+  add(event: unknown): boolean {
+    if (!isObj(event)) return false;
+    switch (event.type) {
+      case 'message_start':
+        if (isObj(event.message)) {
+          this.message = event.message;
+          if (isObj(event.message.usage)) this.usage = { ...event.message.usage };
+        }
+        return false;
+      case 'message_delta':
+        if (isObj(event.delta) && event.delta.stop_reason) this.stopReason = event.delta.stop_reason;
+        // The delta's counts are cumulative totals; a field it leaves null keeps message_start's value.
+        if (isObj(event.usage)) {
+          for (const [key, value] of Object.entries(event.usage)) if (value != null) this.usage[key] = value;
+        }
+        return false;
+      case 'content_block_start':
+        if (this.keepContent && isObj(event.content_block)) {
+          this.blocks.set(num(event.index) ?? this.blocks.size, { block: event.content_block, text: '' });
+        }
+        return false;
+      case 'content_block_delta':
+        return this.delta(num(event.index) ?? 0, isObj(event.delta) ? event.delta : {});
+      default:
+        return false;
+    }
+  }
+
+  finish(call: LlmCall): void {
+    recordMessage(call, this.message, this.usage, this.stopReason);
+    if (!this.keepContent) return;
+    const blocks = [...this.blocks.keys()]
+      .sort((a, b) => a - b)
+      .map((i) => this.complete(this.blocks.get(i)!));
+    call.content(ATTR.GEN_AI_OUTPUT_MESSAGES, [outputMessage(blocks, this.stopReason)]);
+  }
+
+  private delta(index: number, delta: Obj): boolean {
+    const piece =
+      delta.type === 'text_delta'
+        ? delta.text
+        : delta.type === 'input_json_delta'
+          ? delta.partial_json
+          : delta.type === 'thinking_delta'
+            ? delta.thinking
+            : undefined;
+    if (typeof piece !== 'string') return false;
+    const state = this.blocks.get(index);
+    if (state) state.text = appendBounded(state.text, piece, this.limit);
+    return piece !== '';
+  }
+
+  private complete({ block, text }: BlockState): Obj {
+    switch (block.type) {
+      case 'text':
+        return { ...block, text: String(block.text ?? '') + text };
+      case 'thinking':
+        return { ...block, thinking: String(block.thinking ?? '') + text };
+      case 'tool_use':
+      case 'server_tool_use':
+      case 'mcp_tool_use':
+        // The input arrives as JSON text in pieces; a cut stream leaves it partial, kept as a string.
+        return text === '' ? block : { ...block, input: text };
+      default:
+        return block;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/** Something the sweeper can ask whether it has been idle too long. */
+export interface Sweepable {
+  /** The idle limit in ms this call was started with. */
+  readonly idleMs: number;
+  /** Ends the call if it has been idle for `idleMs` at `now` (epoch ms); returns true when it ended. */
+  sweep(now: number): boolean;
+}
+
+const open = new Set<Sweepable>();
+let timer: ReturnType<typeof setInterval> | undefined;
+let periodMs = Number.POSITIVE_INFINITY;
+
+/**
+ * Starts watching a call for idleness. One shared, unref'd interval serves every open call, so a
+ * traced request costs a set insertion instead of a timer of its own; the check runs every quarter of
+ * the shortest idle limit in use (at least every 10 ms, at most every 30 s).
+ */
+export function watchIdle(call: Sweepable): void {
+  open.add(call);
+  const wanted = Math.min(30_000, Math.max(10, Math.floor(call.idleMs / 4)));
+  if (timer === undefined || wanted < periodMs) restart(wanted);
+}
+
+/** Stops watching a call (it ended). */
+export function unwatchIdle(call: Sweepable): void {
+  if (!open.delete(call) || open.size > 0 || timer === undefined) return;
+  clearInterval(timer);
+  timer = undefined;
+  periodMs = Number.POSITIVE_INFINITY;
+}
+
+function restart(period: number): void {
+  if (timer !== undefined) clearInterval(timer);
+  periodMs = period;
+  timer = setInterval(sweep, period);
+  // The sweeper only guards against forgotten streams; it must never keep the process alive.
+  (timer as { unref?: () => void }).unref?.();
+}
+
+function sweep(): void {
+  const now = Date.now();
+  for (const call of open) if (call.sweep(now)) open.delete(call);
+  if (open.size === 0 && timer !== undefined) {
+    clearInterval(timer);
+    timer = undefined;
+    periodMs = Number.POSITIVE_INFINITY;
+  }
+}

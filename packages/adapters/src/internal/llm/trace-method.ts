@@ -1,0 +1,164 @@
+import { ATTR, GlassboxConfigError, type SpanType } from '@glassbox/core';
+import type { Attributes } from '@opentelemetry/api';
+import { instrumentStream, isSdkStream } from './instrument-stream.js';
+import { LlmCall, type StreamAggregator } from './llm-call.js';
+import { observeResult } from './observe-result.js';
+import { isObj, type Obj } from './parts.js';
+import { patchMethod, serverOf } from './patch.js';
+import { warnOnce } from './warn.js';
+
+/** Options shared by `traceOpenAI` and `traceAnthropic`. */
+export interface LlmTraceOptions {
+  /** Record prompts and completions on this client's spans; default: the global `captureContent`. */
+  captureContent?: boolean;
+  /** Names each span; default `{operation} {model}` (for example `chat gpt-4o`). */
+  name?: (operation: string, model: string | undefined) => string;
+  /** Extra attributes on every span of this client; they win over the adapter's own (e.g. `gen_ai.provider.name`). */
+  attributes?: Attributes;
+  /** Ends the span of a stream nobody has read for this long, in ms (default 300000; 0 turns it off). */
+  streamIdleTimeoutMs?: number;
+}
+
+/** How one SDK method maps to a GenAI span. */
+export interface LlmMethodSpec {
+  operation: 'chat' | 'text_completion' | 'embeddings';
+  type: SpanType;
+  /** Request attributes read from the call's params (model, sampling settings, output type...). */
+  request(params: Obj): Record<string, unknown>;
+  /** Records the request content; only called when content capture is on. */
+  input?(params: Obj, call: LlmCall): void;
+  /** Records a complete (non-streamed) reply. */
+  response(value: Obj, call: LlmCall, params: Obj): void;
+  /** A fresh aggregator for a streamed reply. */
+  stream?(params: Obj, call: LlmCall): StreamAggregator;
+}
+
+/** What every span of one traced client shares. */
+export interface ClientSettings {
+  provider: string;
+  options: LlmTraceOptions;
+  server: { address: string; port: number } | undefined;
+}
+
+/** Default `streamIdleTimeoutMs`: long enough for slow consumers, short enough not to leak spans. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+
+/** Validates adapter options, naming the bad one. */
+export function validateOptions(options: unknown, where: string): LlmTraceOptions {
+  if (options === undefined) return {};
+  const fail = (option: string, message: string) => {
+    throw new GlassboxConfigError({ option: `${where}.${option}`, message });
+  };
+  if (!isObj(options) || Array.isArray(options))
+    throw new GlassboxConfigError({ option: where, message: 'expected an options object' });
+  const o = options as Record<string, unknown>;
+  if (o.captureContent !== undefined && typeof o.captureContent !== 'boolean')
+    fail('captureContent', 'expected a boolean');
+  if (o.name !== undefined && typeof o.name !== 'function')
+    fail('name', 'expected a function (operation, model) => string');
+  if (o.attributes !== undefined && (!isObj(o.attributes) || Array.isArray(o.attributes)))
+    fail('attributes', 'expected an object');
+  const idle = o.streamIdleTimeoutMs;
+  if (idle !== undefined && (typeof idle !== 'number' || Number.isNaN(idle) || idle < 0)) {
+    fail('streamIdleTimeoutMs', 'expected a number of milliseconds >= 0');
+  }
+  return o as LlmTraceOptions;
+}
+
+/** Reads the settings every span of a client shares. */
+export function clientSettings(client: object, provider: string, options: LlmTraceOptions): ClientSettings {
+  return { provider, options, server: serverOf((client as { baseURL?: unknown }).baseURL) };
+}
+
+/** Wraps `owner[key]` (an SDK resource method) so each call is a GenAI span; returns false when absent. */
+export function traceMethod(
+  owner: unknown,
+  key: string,
+  spec: LlmMethodSpec,
+  settings: ClientSettings,
+): boolean {
+  return patchMethod(
+    owner,
+    key,
+    (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        let call: LlmCall;
+        const params: Obj = isObj(args[0]) ? args[0] : {};
+        try {
+          call = startCall(spec, params, settings);
+        } catch (error) {
+          warnOnce('start', `could not start an LLM span: ${String(error)}`);
+          return original.apply(this, args);
+        }
+        if (!call.recording) return call.run(() => original.apply(this, args));
+        let result: unknown;
+        try {
+          result = call.run(() => original.apply(this, args));
+        } catch (error) {
+          call.fail(error);
+          throw error;
+        }
+        try {
+          observeResult(result, call, (value) => settle(value, call, spec, params));
+        } catch (error) {
+          warnOnce('observe', `could not observe an LLM call: ${String(error)}`);
+        }
+        return result;
+      },
+  );
+}
+
+function startCall(spec: LlmMethodSpec, params: Obj, settings: ClientSettings): LlmCall {
+  const { options, server } = settings;
+  const model = typeof params.model === 'string' ? params.model : undefined;
+  const attributes: Attributes = {};
+  // Only defined values: `undefined` attributes would be dropped with a warning by the SDK.
+  const add = (values: Record<string, unknown>) => {
+    for (const key in values) if (values[key] != null) attributes[key] = values[key] as Attributes[string];
+  };
+  add({
+    [ATTR.GEN_AI_OPERATION_NAME]: spec.operation,
+    [ATTR.GEN_AI_PROVIDER_NAME]: settings.provider,
+    [ATTR.GEN_AI_REQUEST_MODEL]: model,
+    [ATTR.SERVER_ADDRESS]: server?.address,
+    [ATTR.SERVER_PORT]: server?.port,
+  });
+  add(spec.request(params));
+  if (options.attributes) add(options.attributes);
+  const name = options.name
+    ? options.name(spec.operation, model)
+    : model
+      ? `${spec.operation} ${model}`
+      : spec.operation;
+  const call = new LlmCall({
+    name,
+    type: spec.type,
+    attributes,
+    captureContent: options.captureContent,
+    idleTimeoutMs: options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  });
+  if (call.contentOn && spec.input) {
+    try {
+      spec.input(params, call);
+    } catch (error) {
+      warnOnce('input', `could not record an LLM request: ${String(error)}`);
+    }
+  }
+  return call;
+}
+
+// Runs inside promise callbacks: a throw here would surface as an unhandled rejection, so nothing escapes.
+function settle(value: unknown, call: LlmCall, spec: LlmMethodSpec, params: Obj): void {
+  if (call.isEnded) return;
+  try {
+    if (spec.stream && isSdkStream(value)) {
+      call.streaming(spec.stream(params, call));
+      instrumentStream(value as object, call);
+      return;
+    }
+    if (isObj(value)) spec.response(value, call, params);
+  } catch (error) {
+    warnOnce('response', `could not record an LLM reply: ${String(error)}`);
+  }
+  call.complete();
+}
