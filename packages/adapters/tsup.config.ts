@@ -1,4 +1,4 @@
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One entry per subpath export: every folder of src/ with an index.ts.
@@ -16,5 +16,14 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   tsconfig: '../../tsconfig.base.json',
-  external: [/^@glassbox\//, /^@opentelemetry\//, /^openai/, /^@anthropic-ai\//, /^zod/, /^ai(\/|$)/, /^@ai-sdk\//, /^@langchain\//],
+  external: [
+    /^@glassbox\//,
+    /^@opentelemetry\//,
+    /^openai/,
+    /^@anthropic-ai\//,
+    /^zod/,
+    /^ai(\/|$)/,
+    /^@ai-sdk\//,
+    /^@langchain\//,
+  ],
 });

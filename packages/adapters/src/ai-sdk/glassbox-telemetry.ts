@@ -1,5 +1,6 @@
 import { type ActiveSpan, ATTR, captureSettings, SpanType, startSpan } from '@glassbox/core';
 import { context, diag, trace } from '@opentelemetry/api';
+import { monotonicMs, OpenCalls } from '../internal/open-calls.js';
 import { defined, providerName } from './ai-sdk-attributes.js';
 import {
   type ContentRules,
@@ -11,7 +12,6 @@ import {
   startEmbedding,
   startModelCall,
 } from './model-call-spans.js';
-import { monotonicMs, OpenCalls } from '../internal/open-calls.js';
 
 /** Options of `glassboxTelemetry`. */
 export interface GlassboxTelemetryOptions {
