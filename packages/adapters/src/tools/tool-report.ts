@@ -39,7 +39,7 @@ export interface ToolReport {
 /** Compares two tools, returning a similarity in 0..1 (for a custom, e.g. embedding-based, measure). */
 export type ToolSimilarity = (a: AnyTool, b: AnyTool) => number;
 
-/** Default `similarityThreshold`: see docs/adapters-steps.md for the pairs it does and does not catch. */
+/** Default `similarityThreshold`: see docs/adapters.md#tools for the pairs it does and does not catch. */
 export const DEFAULT_SIMILARITY_THRESHOLD = 0.6;
 
 /** The usage line of one tool. */
