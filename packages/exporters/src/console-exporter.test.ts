@@ -34,6 +34,32 @@ describe('consoleExporter', () => {
     ]);
   });
 
+  it('shows an LLM span content from its GenAI messages, and only the token counts it has', async () => {
+    const { send, text } = setup();
+    const spans = recordSpans((tracer) => {
+      const root = tracer.startSpan('chat gpt-4o-mini', {
+        attributes: {
+          [ATTR.SPAN_TYPE]: 'LLM',
+          [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: 20,
+          [ATTR.GEN_AI_INPUT_MESSAGES]: JSON.stringify([
+            { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
+            { role: 'user', parts: [{ type: 'text', content: 'Where is order 42?' }] },
+          ]),
+          [ATTR.GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([
+            {
+              role: 'assistant',
+              parts: [{ type: 'tool_call', id: 'c1', name: 'lookup_order', arguments: { id: 42 } }],
+            },
+          ]),
+        },
+      });
+      root.end();
+    });
+    await send(spans);
+    expect(text().slice(1)).toEqual(['   in:  Where is order 42?', '   out: → lookup_order({"id":42})']);
+    expect(text()[0]).toMatch(/^chat gpt-4o-mini \[LLM\] N ms tokens 20 in · trace/);
+  });
+
   it('holds children that end first and prints nothing until the root ends; deeper levels indent', async () => {
     const { send, text, lines } = setup();
     const spans = recordSpans((tracer) => {

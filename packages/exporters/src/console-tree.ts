@@ -67,15 +67,45 @@ function pushChildren(lines: string[], node: Node, prefix: string, style: TreeSt
 function pushDetails(lines: string[], node: Node, prefix: string, style: TreeStyle, c: Palette) {
   const attrs = node.span.attributes;
   const max = style.maxValueChars;
-  if (attrs[ATTR.INPUTS] !== undefined)
-    lines.push(`${prefix}${c.dim('in: ')} ${oneLine(attrs[ATTR.INPUTS], max)}`);
-  if (attrs[ATTR.OUTPUTS] !== undefined)
-    lines.push(`${prefix}${c.dim('out:')} ${oneLine(attrs[ATTR.OUTPUTS], max)}`);
+  // LLM spans carry their content as GenAI messages rather than glassbox.inputs/outputs: show the last
+  // input message and the first output message's text instead.
+  const input = attrs[ATTR.INPUTS] ?? lastMessageText(attrs[ATTR.GEN_AI_INPUT_MESSAGES], 'last');
+  const output = attrs[ATTR.OUTPUTS] ?? lastMessageText(attrs[ATTR.GEN_AI_OUTPUT_MESSAGES], 'first');
+  if (input !== undefined) lines.push(`${prefix}${c.dim('in: ')} ${oneLine(input, max)}`);
+  if (output !== undefined) lines.push(`${prefix}${c.dim('out:')} ${oneLine(output, max)}`);
   if (!style.showAttributes) return;
   for (const [key, value] of Object.entries(attrs)) {
     if (!SHOWN.has(key) && value !== undefined)
       lines.push(`${prefix}${c.dim(`${key} =`)} ${oneLine(value, max)}`);
   }
+}
+
+/** The text (or tool calls) of one message of a `gen_ai.*.messages` JSON attribute, if it parses. */
+function lastMessageText(value: unknown, which: 'first' | 'last'): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  let messages: unknown;
+  try {
+    messages = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(messages) || messages.length === 0) return undefined;
+  const message = (which === 'last' ? messages.at(-1) : messages[0]) as { parts?: unknown } | undefined;
+  if (!message || !Array.isArray(message.parts)) return undefined;
+  const texts: string[] = [];
+  for (const part of message.parts as {
+    type?: string;
+    content?: unknown;
+    name?: unknown;
+    arguments?: unknown;
+  }[]) {
+    if (part?.type === 'text' && typeof part.content === 'string') texts.push(part.content);
+    else if (part?.type === 'tool_call')
+      texts.push(`→ ${String(part.name)}(${JSON.stringify(part.arguments ?? {})})`);
+    else if (part?.type === 'tool_call_response')
+      texts.push(`tool result ${JSON.stringify(part.content ?? (part as any).response)}`);
+  }
+  return texts.length > 0 ? texts.join(' ') : undefined;
 }
 
 function label(span: ReadableSpan, style: TreeStyle, c: Palette): string {
@@ -88,9 +118,10 @@ function label(span: ReadableSpan, style: TreeStyle, c: Palette): string {
   parts.push(c.dim(formatMs(hrMs(span.duration))));
   const tokensIn = attrs[ATTR.GEN_AI_USAGE_INPUT_TOKENS];
   const tokensOut = attrs[ATTR.GEN_AI_USAGE_OUTPUT_TOKENS];
-  if (tokensIn !== undefined || tokensOut !== undefined) {
-    parts.push(c.magenta(`tokens ${tokensIn ?? '?'} in / ${tokensOut ?? '?'} out`));
-  }
+  if (tokensIn !== undefined && tokensOut !== undefined)
+    parts.push(c.magenta(`tokens ${tokensIn} in / ${tokensOut} out`));
+  else if (tokensIn !== undefined) parts.push(c.magenta(`tokens ${tokensIn} in`));
+  else if (tokensOut !== undefined) parts.push(c.magenta(`tokens ${tokensOut} out`));
   if (attrs[ATTR.REWRITE_FLAGGED] === true || span.events.some((e) => e.name === ATTR.REWRITE_FLAG_EVENT)) {
     parts.push(c.yellow('⚠ flagged'));
   }
