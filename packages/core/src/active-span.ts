@@ -130,8 +130,8 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
 // Strings set by hand still go through redaction and the length limit, like captured values.
 function boundedString(value: string): string {
   const { redactor, maxValueLength } = state.capture;
-  const cut = value.length > maxValueLength ? value.slice(0, maxValueLength) : value;
-  return redactor ? redactString(cut, redactor) : cut;
+  // Redact before cutting, so a secret straddling the cut cannot leak its beginning.
+  return redactString(value, redactor, maxValueLength);
 }
 
 function safeString(value: unknown): string {

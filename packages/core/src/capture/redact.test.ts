@@ -201,4 +201,16 @@ describe('redactString', () => {
     // A failing redactor must not leak the text it could not check.
     expect(redactString('anything', broken)).toBe(REDACTED);
   });
+
+  it('cuts to maxLength after redacting, so no part of a secret straddling the cut survives', () => {
+    const text = `error: ${'x'.repeat(30)} sk-KMQVWXYZKMQVWXYZKMQVWXYZKMQV tail`;
+    for (let max = 0; max < text.length + 5; max++) {
+      const cut = redactString(text, redactor, max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(cut).not.toMatch(/KMQV|sk-/);
+      expect(text.startsWith(cut) || cut.includes(REDACTED)).toBe(true);
+    }
+    expect(redactString('a😀b', undefined, 2)).toBe('a');
+    expect(redactString('short', redactor, 100)).toBe('short');
+  });
 });

@@ -156,9 +156,9 @@ function applyScanner(scanner: Scanner, text: string): string {
     }
     let context = '';
     for (const group of keep) {
-      const text = match[group];
-      if (text !== undefined) {
-        context = text;
+      const kept = match[group];
+      if (kept !== undefined) {
+        context = kept;
         break;
       }
     }
@@ -173,8 +173,18 @@ export function createRedactor(options?: RedactOptions | false): Redactor | unde
   if (options === false) return undefined;
   if (options === undefined || options === null) return defaultRedactor();
   if (typeof options !== 'object') invalid('redact', 'expected an object or false');
-  const keys = validateList(options.keys, 'redact.keys', (k) => typeof k === 'string' || k instanceof RegExp);
-  const patterns = validateList(options.patterns, 'redact.patterns', (p) => p instanceof RegExp) as RegExp[];
+  const keys = validateList(
+    options.keys,
+    'redact.keys',
+    'strings or RegExps',
+    (k) => typeof k === 'string' || k instanceof RegExp,
+  );
+  const patterns = validateList(
+    options.patterns,
+    'redact.patterns',
+    'RegExps',
+    (p) => p instanceof RegExp,
+  ) as RegExp[];
   if (options.replace !== undefined && typeof options.replace !== 'function') {
     invalid('redact.replace', 'expected a function (path, value) => value');
   }
@@ -182,15 +192,40 @@ export function createRedactor(options?: RedactOptions | false): Redactor | unde
   return compile(keys as (string | RegExp)[], patterns, options.replace);
 }
 
-/** Redacts secret-looking substrings of a plain string that does not go through `serialize` (never throws). */
-export function redactString(text: string, redactor: Redactor | undefined): string {
-  if (redactor === undefined || typeof text !== 'string') return text;
-  try {
-    return redactor.redactText(text);
-  } catch {
-    // A broken custom redactor must not leak the text it failed to check.
-    return REDACTED;
+/**
+ * Redacts a plain string that does not go through `serialize`, cut to `maxLength` characters when given:
+ * redact-then-cut, so a secret straddling the cut is removed whole (cutting first would leak its start);
+ * never throws.
+ */
+export function redactString(text: string, redactor: Redactor | undefined, maxLength?: number): string {
+  if (typeof text !== 'string') return text;
+  const limit =
+    maxLength !== undefined && text.length > maxLength ? Math.max(0, Math.floor(maxLength)) : undefined;
+  const window = limit === undefined ? text : text.slice(0, limit + REDACT_LOOKAHEAD);
+  let redacted = window;
+  if (redactor !== undefined) {
+    try {
+      redacted = redactor.redactText(window);
+    } catch {
+      // A broken custom redactor must not leak the text it failed to check.
+      return REDACTED;
+    }
   }
+  if (limit === undefined || redacted.length <= limit) return redacted;
+  return redacted.slice(0, safeCut(redacted, limit, redacted !== window));
+}
+
+/** Moves a cut at `keep` back so that it splits neither a surrogate pair nor a REDACTED marker. */
+export function safeCut(text: string, keep: number, redacted: boolean): number {
+  if (keep > 0) {
+    const code = text.charCodeAt(keep - 1);
+    if (code >= 0xd800 && code <= 0xdbff) keep--;
+  }
+  if (redacted && keep > 0) {
+    const at = text.indexOf(REDACTED, Math.max(0, keep - REDACTED.length + 1));
+    if (at !== -1 && at < keep) keep = at;
+  }
+  return keep;
 }
 
 let sharedDefault: Redactor | undefined;
@@ -230,9 +265,10 @@ function compile(
 function compileScanners(patterns: readonly RegExp[]): Scanner[] {
   const defaults = { sources: [] as string[], keep: [] as number[], groups: 0 };
   for (const pattern of DEFAULT_REDACT_PATTERNS) {
-    if (countGroups(pattern.source, '') > 0) defaults.keep.push(defaults.groups + 1);
+    const groups = countGroups(pattern.source, '');
+    if (groups > 0) defaults.keep.push(defaults.groups + 1);
     defaults.sources.push(pattern.source);
-    defaults.groups += countGroups(pattern.source, '');
+    defaults.groups += groups;
   }
   const byFlags = new Map<string, string[]>();
   const alone: RegExp[] = [];
@@ -286,11 +322,16 @@ function withoutState(re: RegExp): RegExp {
   return re.global || re.sticky ? new RegExp(re.source, re.flags.replace(/[gy]/g, '')) : re;
 }
 
-function validateList(list: unknown, option: string, ok: (item: unknown) => boolean): unknown[] {
+function validateList(
+  list: unknown,
+  option: string,
+  expected: string,
+  ok: (item: unknown) => boolean,
+): unknown[] {
   if (list === undefined) return [];
-  if (!Array.isArray(list)) invalid(option, 'expected an array');
+  if (!Array.isArray(list)) invalid(option, `expected an array of ${expected}`);
   const bad = list.findIndex((item) => !ok(item));
-  if (bad !== -1) invalid(`${option}[${bad}]`, 'unsupported entry');
+  if (bad !== -1) invalid(`${option}[${bad}]`, `expected ${expected}`);
   return list;
 }
 

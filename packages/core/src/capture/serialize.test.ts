@@ -15,10 +15,16 @@ const redactor = createRedactor()!;
 const options: SerializeOptions = { maxLength: DEFAULT_MAX_LENGTH, redactor };
 
 /** Serializes and checks the invariants every result must hold: valid JSON within the limit. */
-function run(value: unknown, maxLength = DEFAULT_MAX_LENGTH, r: Redactor | undefined = redactor): SerializeResult {
+function run(
+  value: unknown,
+  maxLength = DEFAULT_MAX_LENGTH,
+  r: Redactor | undefined = redactor,
+): SerializeResult {
   const result = serialize(value, { maxLength, redactor: r });
   expect(result.json.length).toBeLessThanOrEqual(Math.max(maxLength, MIN_MAX_LENGTH));
   expect(() => JSON.parse(result.json)).not.toThrow();
+  // The last-resort fallback hides defects: no ordinary value may need it.
+  expect(result.json).not.toBe('"[Unserializable]"');
   return result;
 }
 const parse = (value: unknown, maxLength?: number): unknown => JSON.parse(run(value, maxLength).json);
@@ -39,7 +45,9 @@ describe('serialize: primitives', () => {
 
   it('writes -0 as 0 and NaN/±Infinity as null, like JSON', () => {
     expect(run(-0).json).toBe('0');
-    expect(run([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]).json).toBe('[null,null,null]');
+    expect(run([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]).json).toBe(
+      '[null,null,null]',
+    );
   });
 
   it('writes top-level undefined as null, omits undefined properties and nulls undefined items', () => {
@@ -82,7 +90,10 @@ describe('serialize: objects and references', () => {
       }
     }
     const bare = Object.assign(Object.create(null) as object, { a: 1 });
-    const hidden = Object.defineProperty({ shown: 1, [Symbol('s')]: 2 }, 'hidden', { value: 3, enumerable: false });
+    const hidden = Object.defineProperty({ shown: 1, [Symbol('s')]: 2 }, 'hidden', {
+      value: 3,
+      enumerable: false,
+    });
     expect(parse(new Point(3, 4))).toEqual({ x: 3, y: 4 });
     expect(parse(bare)).toEqual({ a: 1 });
     expect(parse(hidden)).toEqual({ shown: 1 });
@@ -135,14 +146,9 @@ describe('serialize: objects and references', () => {
   });
 
   it('unboxes boxed primitives', () => {
-    // biome-ignore lint/style/useConsistentBuiltinInstantiation: boxed values are the subject of this test.
-    expect(parse([new String('s'), new Number(2), new Boolean(false), Object(3n), Object(Symbol('b'))])).toEqual([
-      's',
-      2,
-      false,
-      '3n',
-      '[Symbol(b)]',
-    ]);
+    expect(
+      parse([new String('s'), new Number(2), new Boolean(false), Object(3n), Object(Symbol('b'))]),
+    ).toEqual(['s', 2, false, '3n', '[Symbol(b)]']);
   });
 });
 
@@ -153,8 +159,23 @@ describe('serialize: built-in types', () => {
   });
 
   it('writes Maps with string keys as objects (key rules apply) and others as [key, value] pairs', () => {
-    expect(parse(new Map([['a', 1], ['apiKey', 'x']]))).toEqual({ a: 1, apiKey: REDACTED });
-    expect(parse(new Map<unknown, unknown>([[{ id: 1 }, 'obj'], [2, 'two'], ['password', 'p']]))).toEqual([
+    expect(
+      parse(
+        new Map<string, unknown>([
+          ['a', 1],
+          ['apiKey', 'x'],
+        ]),
+      ),
+    ).toEqual({ a: 1, apiKey: REDACTED });
+    expect(
+      parse(
+        new Map<unknown, unknown>([
+          [{ id: 1 }, 'obj'],
+          [2, 'two'],
+          ['password', 'p'],
+        ]),
+      ),
+    ).toEqual([
       [{ id: 1 }, 'obj'],
       [2, 'two'],
       ['password', REDACTED],
@@ -235,7 +256,7 @@ describe('serialize: errors', () => {
     error.stack = `Error: deep\n${'    at frame (file.js:1:1)\n'.repeat(2000)}`;
     const result = run(error);
     expect(result.truncated).toBe(true);
-    expect(((JSON.parse(result.json) as { stack: string }).stack.length)).toBeLessThan(4200);
+    expect((JSON.parse(result.json) as { stack: string }).stack.length).toBeLessThan(4200);
     const hostile = new Error('x');
     Object.defineProperty(hostile, 'message', {
       get() {
@@ -289,7 +310,9 @@ describe('serialize: hostile values', () => {
     );
     const { proxy: revoked, revoke } = Proxy.revocable({}, {});
     revoke();
-    const items = new Proxy([1, 2], { get: (target, key) => (key === '1' ? fail() : Reflect.get(target, key)) });
+    const items = new Proxy([1, 2], {
+      get: (target, key) => (key === '1' ? fail() : Reflect.get(target, key)),
+    });
     expect(parse([hostile, revoked, items])).toEqual([
       '[Throws: trap]',
       expect.stringMatching(/^\[Throws: .*revoked/),
@@ -362,6 +385,15 @@ describe('serialize: bounds and truncation markers', () => {
     expect(run(value, json.length - 1).truncated).toBe(true);
   });
 
+  it('never cuts a fitting value, even where a cut marker is longer than what it replaces', () => {
+    // `["[+3 more items]"]` is longer than `[null,null,null]`: a wrong bound would give up on the exact form.
+    // (Shrunk by fast-check: the lengths of these keys put the cut exactly where it matters.)
+    const value = { '"[]"': [null, null, null], '\u0000\ud800': new Date('-000001-12-31T23:59:59.999Z') };
+    const json = JSON.stringify(value);
+    for (let slack = 0; slack < 40; slack++)
+      expect(run(value, json.length + slack)).toEqual({ json, truncated: false });
+  });
+
   it('cuts arrays with a final "[+N more items]" and objects with a "…" key', () => {
     const array = JSON.parse(run(new Array(1_000_000).fill(7), 200).json) as unknown[];
     const marker = /^\[\+(\d+) more items\]$/.exec(array.at(-1) as string);
@@ -381,6 +413,16 @@ describe('serialize: bounds and truncation markers', () => {
       expect(text).not.toMatch(LONE_SURROGATE);
       expect(text.replace(/…\[\+\d+ chars\]$/, '')).toBe(emoji.slice(0, text.indexOf('…')));
     }
+    // Long keys and thrown messages are cut before escaping, where a split pair would go unnoticed.
+    const odd = `a${'😀'.repeat(300)}`;
+    const thrower = {
+      get x() {
+        throw new Error(odd);
+      },
+    };
+    for (const value of [{ [odd]: 1 }, thrower, new Map([[odd, 1]])]) {
+      expect(run(value).json).not.toMatch(/\\ud[89ab]/i);
+    }
   });
 
   it('writes lone surrogates as escapes, so the output stays well-formed', () => {
@@ -389,10 +431,32 @@ describe('serialize: bounds and truncation markers', () => {
     expect(result.json).not.toMatch(LONE_SURROGATE);
   });
 
+  it('stays within every limit, one character at a time, for values made of short tokens', () => {
+    const tokens = [
+      Array.from({ length: 60 }, (_, i) => [123456, true, null, -0.5, 'ab', {}, []][i % 7]),
+      { a: [1, 2, [3, 4, [5]]], b: false, c: null, d: { e: 12345678, f: [true, false] } },
+      new Map<unknown, unknown>([
+        [1, [2, 3]],
+        ['k', { n: 99999 }],
+      ]),
+      // Summaries longer than the marker reserve: the only raw tokens that can overrun a limit.
+      [new SharedArrayBuffer(1_000_000), new BigUint64Array(100_000), new Date(0), new Error('e')],
+      { a: new Date(0), b: new SharedArrayBuffer(10) },
+      10n ** 300n,
+    ];
+    for (const value of tokens) {
+      for (let max = 40; max <= 400; max++) run(value, max);
+    }
+  });
+
   it('stays within any limit for mixed content', () => {
     const value = {
       text: 'lorem ipsum '.repeat(500),
-      items: Array.from({ length: 200 }, (_, i) => ({ id: i, tags: ['a', 'b'], nested: { deep: [i, `${i}`] } })),
+      items: Array.from({ length: 200 }, (_, i) => ({
+        id: i,
+        tags: ['a', 'b'],
+        nested: { deep: [i, `${i}`] },
+      })),
       map: new Map([['k', 'v'.repeat(300)]]),
       error: new Error('e'.repeat(300)),
     };
@@ -423,10 +487,23 @@ describe('serialize: bounded cost', () => {
     expect(reads).toBeLessThan(2 * (DEFAULT_MAX_LENGTH / 2) + 10);
   });
 
+  it('lists the keys of a huge object once, even when the exact pass runs too', () => {
+    let listings = 0;
+    const target = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1]));
+    const value = new Proxy(target, {
+      ownKeys(t) {
+        listings++;
+        return Reflect.ownKeys(t);
+      },
+    });
+    expect(run(value, 1000).truncated).toBe(true);
+    expect(listings).toBe(1);
+  });
+
   it('invokes only the getters of keys that fit', () => {
     let calls = 0;
     const value: Record<string, unknown> = {};
-    for (let i = 0; i < 100_000; i++) {
+    for (let i = 0; i < 20_000; i++) {
       Object.defineProperty(value, `key${i}`, {
         enumerable: true,
         get() {

@@ -12,7 +12,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { types } from 'node:util';
-import { REDACT_LOOKAHEAD, REDACTED, type Redactor } from './redact.js';
+import { REDACT_LOOKAHEAD, REDACTED, type Redactor, safeCut } from './redact.js';
 
 /** How `serialize` bounds and redacts a value. */
 export interface SerializeOptions {
@@ -37,15 +37,13 @@ export const MAX_DEPTH = 32;
 
 /** Upper bound so that a huge `maxLength` cannot ask for a string V8 cannot build. */
 const MAX_MAX_LENGTH = 1 << 28;
-/** Longest object key written in full; real keys are names, anything longer is data. */
-const MAX_KEY_LENGTH = 256;
 /** Error stacks are cut to this many characters (OpenTelemetry exception events keep the full one). */
 const MAX_STACK_LENGTH = 4096;
 /** Messages of errors thrown by getters, proxies and `toJSON` are cut to this many characters. */
 const MAX_THROWS_LENGTH = 200;
 /** Longest count a marker can show: array lengths are below 2^32. */
 const MAX_COUNT = 9_999_999_999;
-/** Room every open container keeps in the second pass for its cut marker (the object one is the longest). */
+/** Room every open container keeps in the bounded pass for its cut marker (the object one is the longest). */
 const MARKER_RESERVE = objectMarker(MAX_COUNT, true).length;
 
 const UNSERIALIZABLE: SerializeResult = Object.freeze({ json: '"[Unserializable]"', truncated: true });
@@ -81,6 +79,8 @@ interface KeyEntry {
 }
 
 const KEY_CACHE_SIZE = 2048;
+/** Objects with more keys than this have their key list reused by the second pass. */
+const LARGE_KEY_COUNT = 1024;
 const CACHEABLE_KEY_LENGTH = 128;
 const plainKeys = new Map<string, KeyEntry>();
 const redactorKeys = new WeakMap<Redactor, Map<string, KeyEntry>>();
@@ -96,7 +96,7 @@ export function serialize(value: unknown, options: SerializeOptions): SerializeR
     if (bounded.writeRoot(value) && bounded.out.length <= maxLength) {
       if (!bounded.cut) return { json: bounded.out, truncated: bounded.truncated };
       if (bounded.mayFit) {
-        const exact = new Serializer(maxLength, redactor, keys, true);
+        const exact = new Serializer(maxLength, redactor, keys, true, bounded.largeKeyLists);
         if (exact.writeRoot(value) && exact.out.length <= maxLength) {
           return { json: exact.out, truncated: exact.truncated };
         }
@@ -111,12 +111,17 @@ export function serialize(value: unknown, options: SerializeOptions): SerializeR
 
 class Serializer {
   out = '';
-  /** Something was cut or replaced to fit a limit (budget, depth, key or stack length). */
+  /** Something was cut or replaced to fit a limit (budget, depth or stack length). */
   truncated = false;
   /** The budget forced a cut (the exact pass would give up where this pass cut). */
   cut = false;
   /** No cut so far proves that the full JSON is longer than maxLength. */
   mayFit = true;
+  /**
+   * Characters of cut markers written so far: a marker can be longer than what it replaces, so the exact
+   * output at any point is at least `out.length - markerChars` long.
+   */
+  private markerChars = 0;
   private steps = 0;
   private depth = 0;
   /** The containers being written, for cycle detection; shared references elsewhere are written again. */
@@ -129,8 +134,10 @@ class Serializer {
     private readonly maxLength: number,
     private readonly redactor: Redactor | undefined,
     private readonly keys: Map<string, KeyEntry>,
-    /** The first pass: write everything or give up (return false) as soon as something would be cut. */
+    /** The exact pass: write everything or give up (return false) as soon as something would be cut. */
     private readonly exact: boolean,
+    /** Key lists of huge objects, enumerated by the first pass and reused by the second. */
+    public largeKeyLists?: Map<object, string[]>,
   ) {
     this.replace = redactor?.replace;
     this.reserve = exact ? 0 : MARKER_RESERVE;
@@ -174,7 +181,8 @@ class Serializer {
       case 'undefined':
         return this.writeRaw('null', prefix, limit);
       case 'bigint':
-        return this.writeRaw(`"${value}n"`, prefix, limit);
+        // As a string: a BigInt can have more digits than the whole budget, and then it is cut like one.
+        return this.writeString(`${value}n`, prefix, limit);
       case 'symbol':
         return this.writeString(`[${String(value)}]`, prefix, limit);
       case 'function':
@@ -239,10 +247,15 @@ class Serializer {
       const marker = stringMarker(Math.min(text.length, beyond + redacted.length - keep));
       const body = quote(redacted.slice(0, keep)).slice(1, -1);
       const available = room - 2 - marker.length;
-      if (body.length <= available) return `"${body}${marker}"`;
+      if (body.length <= available) {
+        this.markerChars += marker.length;
+        return `"${body}${marker}"`;
+      }
       keep = rawCharsFitting(body, available);
     }
-    return `"${stringMarker(text.length)}"`;
+    const marker = stringMarker(text.length);
+    this.markerChars += marker.length;
+    return `"${marker}"`;
   }
 
   private writeObject(
@@ -292,8 +305,24 @@ class Serializer {
         return this.writeAny(result, prefix, limit, key, path, false);
       }
     }
-    const keys = Object.keys(value);
+    const keys = this.ownKeys(value);
     return this.writeEntries(value, value, keys, undefined, keys.length, prefix, limit, path);
+  }
+
+  /**
+   * Object.keys, shared between the passes for huge objects: V8 has no lazy way to list the keys of a
+   * dictionary-mode object (for...in collects them all up front too), so this O(n) step is the one cost
+   * not bounded by maxLength; it must at least happen once.
+   */
+  private ownKeys(value: object): string[] {
+    const known = this.largeKeyLists?.get(value);
+    if (known !== undefined) return known;
+    const keys = Object.keys(value);
+    if (keys.length > LARGE_KEY_COUNT) {
+      this.largeKeyLists ??= new Map();
+      this.largeKeyLists.set(value, keys);
+    }
+    return keys;
   }
 
   /** Writes built-in types that JSON would get wrong or dump; undefined for ordinary class instances. */
@@ -366,6 +395,7 @@ class Serializer {
     if (typeof stack === 'string') {
       keys.push('stack');
       values.push(this.boundedText(stack, MAX_STACK_LENGTH));
+      if (stack.length > MAX_STACK_LENGTH) this.truncated = true;
     }
     const total = keys.length + own.length - cap;
     return this.writeEntries(error, undefined, keys, values, total, prefix, limit, path);
@@ -444,7 +474,9 @@ class Serializer {
       // Each dropped item would take at least one character and a comma.
       this.missed(this.out.length + 2 * (total - i));
       this.truncated = true;
-      this.out += `${i === 0 ? '' : ','}"[+${total - i} more items]"`;
+      const marker = `${i === 0 ? '' : ','}"[+${total - i} more items]"`;
+      this.markerChars += marker.length;
+      this.out += marker;
     }
     this.out += ']';
     this.leave();
@@ -479,19 +511,18 @@ class Serializer {
       const entry = this.keyEntry(key);
       const fragment = written === 0 ? entry.fragment : entry.commaFragment;
       const itemLimit = i === total - 1 ? close : close - this.reserve;
+      let fits: boolean;
       if (entry.secret) {
         // The value is not even read: a secret getter is never invoked.
-        if (!this.writeRaw(REDACTED_TOKEN, fragment, itemLimit)) break;
-        written++;
-        continue;
+        fits = this.writeRaw(REDACTED_TOKEN, fragment, itemLimit);
+      } else {
+        let value = values !== undefined ? values[i] : this.read(source!, key);
+        const valuePath = this.replace === undefined ? '' : childPath(path, key);
+        if (this.replace !== undefined) value = this.applyReplace(valuePath, value);
+        if (value === undefined) continue;
+        fits = this.writeAny(value, fragment, itemLimit, key, valuePath, true);
       }
-      let value: unknown;
-      if (values !== undefined) value = values[i];
-      else value = this.read(source!, key);
-      const valuePath = this.replace === undefined ? '' : childPath(path, key);
-      if (this.replace !== undefined) value = this.applyReplace(valuePath, value);
-      if (value === undefined) continue;
-      if (!this.writeAny(value, fragment, itemLimit, key, valuePath, true)) break;
+      if (!fits) break;
       written++;
     }
     if (i < total) {
@@ -499,7 +530,9 @@ class Serializer {
       // Dropped keys may all hold undefined (omitted), so they prove nothing about the full length.
       this.missed(0);
       this.truncated = true;
-      this.out += objectMarker(total - i, written > 0);
+      const marker = objectMarker(total - i, written > 0);
+      this.markerChars += marker.length;
+      this.out += marker;
     }
     this.out += '}';
     this.leave();
@@ -516,7 +549,7 @@ class Serializer {
   /** Records a budget cut; `needed` is a lower bound of the exact output's length at this point. */
   private missed(needed: number): void {
     this.cut = true;
-    if (needed > this.maxLength) this.mayFit = false;
+    if (needed - this.markerChars > this.maxLength) this.mayFit = false;
   }
 
   /** Every visited item or key costs a step, so keys holding undefined (omitted) are bounded too. */
@@ -543,7 +576,7 @@ class Serializer {
     this.depth--;
   }
 
-  /** How many items of a `total`-item collection could possibly be written: each costs at least 2 chars. */
+  /** How many items of a `total`-item collection could possibly be written: each costs a character or more. */
   private itemCap(total: number, limit: number): number {
     return Math.max(0, Math.min(total, limit - this.out.length, this.maxLength - this.steps + 1));
   }
@@ -551,9 +584,16 @@ class Serializer {
   private keyEntry(key: string): KeyEntry {
     const cached = this.keys.get(key);
     if (cached !== undefined) return cached;
-    const name = key.length > MAX_KEY_LENGTH ? this.boundedText(key, MAX_KEY_LENGTH) : this.redact(key);
+    // A key longer than the whole budget can never be written (its entry is dropped with a marker): cut
+    // it anyway, so that escaping it stays bounded.
+    const tooLong = key.length > this.maxLength && key.length > CACHEABLE_KEY_LENGTH;
+    const name = tooLong ? this.boundedText(key, this.maxLength) : this.redact(key);
     const fragment = `${quote(name)}:`;
-    const entry: KeyEntry = { fragment, commaFragment: `,${fragment}`, secret: this.isSecret(key) };
+    const entry: KeyEntry = {
+      fragment,
+      commaFragment: `,${fragment}`,
+      secret: this.isSecret(key),
+    };
     if (key.length <= CACHEABLE_KEY_LENGTH) {
       if (this.keys.size >= KEY_CACHE_SIZE) this.keys.clear();
       this.keys.set(key, entry);
@@ -596,12 +636,11 @@ class Serializer {
     }
   }
 
-  /** `text` redacted and cut to `max` characters, secrets straddling the cut included. */
+  /** `text` redacted and, when longer than `max`, cut to `max` characters plus a marker (secrets straddling the cut included). */
   private boundedText(text: string, max: number): string {
     if (text.length <= max) return this.redact(text);
     const redacted = this.redact(text.slice(0, max + REDACT_LOOKAHEAD));
     const keep = safeCut(redacted, Math.min(max, redacted.length), true);
-    this.truncated = true;
     return `${redacted.slice(0, keep)}${stringMarker(text.length - keep)}`;
   }
 
@@ -628,19 +667,6 @@ function keyCacheFor(redactor: Redactor | undefined): Map<string, KeyEntry> {
 function quote(text: string): string {
   // Most short strings need no escaping; JSON.stringify also escapes lone surrogates (well-formed JSON).
   return text.length < 256 && !NEEDS_ESCAPE.test(text) ? `"${text}"` : JSON.stringify(text);
-}
-
-/** Moves a cut back so it splits neither a surrogate pair nor a REDACTED marker. */
-function safeCut(text: string, keep: number, redacted: boolean): number {
-  if (keep > 0) {
-    const code = text.charCodeAt(keep - 1);
-    if (code >= 0xd800 && code <= 0xdbff) keep--;
-  }
-  if (redacted && keep > 0) {
-    const at = text.indexOf(REDACTED, Math.max(0, keep - REDACTED.length + 1));
-    if (at !== -1 && at < keep) keep = at;
-  }
-  return keep;
 }
 
 /** How many source characters of an escaped JSON string body fit in `available` output characters. */

@@ -43,14 +43,13 @@ export function recordSpanError(span: Span, error: unknown): void {
     // Error messages and stacks often echo what caused them (a 401 that repeats the API key): they go
     // through the same redaction as captured content.
     const redactor = state.capture.redactor;
-    const message = redactString(errorMessage(error).slice(0, 8192), redactor);
+    const message = redactString(errorMessage(error), redactor, 8192);
     span.setStatus({ code: SpanStatusCode.ERROR, message: message.slice(0, 1024) });
     span.setAttribute(ATTR.ERROR_TYPE, errorType(error));
     if (error instanceof Error) {
       let stack: string | undefined;
       try {
-        stack =
-          typeof error.stack === 'string' ? redactString(error.stack.slice(0, 8192), redactor) : undefined;
+        stack = typeof error.stack === 'string' ? redactString(error.stack, redactor, 8192) : undefined;
       } catch {
         stack = undefined;
       }
