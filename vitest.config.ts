@@ -34,6 +34,10 @@ export default defineConfig({
     ],
   },
   test: {
+    // CI asks for a JSON report beside the usual output (.ci/run counts tests from it).
+    reporters: process.env.VITEST_JSON_REPORT
+      ? ['default', ['json', { outputFile: process.env.VITEST_JSON_REPORT }]]
+      : ['default'],
     include: [
       'packages/*/src/**/*.test.ts',
       'packages/*/tests/**/*.test.ts',
