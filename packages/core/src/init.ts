@@ -3,8 +3,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BasicTracerProvider,
   ParentBasedSampler,
+  type Sampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import { createRedactor } from './capture/redact.js';
@@ -56,6 +59,7 @@ export function init(options?: InitOptions): Glassbox {
   retire(current);
   current = undefined;
   applyGlobalSettings(config);
+  state.dropNewTraces = false;
   resetStats();
   const processor = new GlassboxSpanProcessor(config);
   const installation: Installation = { processor, provider: undefined, shutdownPromise: undefined };
@@ -86,7 +90,7 @@ export function init(options?: InitOptions): Glassbox {
         'no-exporters',
       );
     }
-    const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) });
+    const sampler = new ParentBasedSampler({ root: rootSampler(config.sampleRatio) });
     const resource = defaultResource().merge(
       resourceFromAttributes({
         ...config.resourceAttributes,
@@ -97,6 +101,7 @@ export function init(options?: InitOptions): Glassbox {
     registerContextAndPropagation();
     trace.setGlobalTracerProvider(provider);
     installation.provider = provider;
+    state.dropNewTraces = config.sampleRatio === 0;
   }
   resetTracer();
   current = installation;
@@ -205,4 +210,12 @@ function resetStats(): void {
   s.spansExported = 0;
   s.spansDropped = 0;
   s.exportErrors = 0;
+}
+
+// TraceIdRatioBasedSampler validates and hashes the trace id of every root span; at 1 and 0 the answer
+// is known without looking (and both samplers describe themselves the same way to the SDK).
+function rootSampler(ratio: number): Sampler {
+  if (ratio >= 1) return new AlwaysOnSampler();
+  if (ratio <= 0) return new AlwaysOffSampler();
+  return new TraceIdRatioBasedSampler(ratio);
 }

@@ -1,10 +1,16 @@
-import { type Attributes, context, isSpanContextValid, SpanKind } from '@opentelemetry/api';
+import {
+  type Attributes,
+  context,
+  isSpanContextValid,
+  trace as otelTrace,
+  SpanKind,
+} from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
 import { GlassboxConfigError } from './errors.js';
 import { applyMapping, setJsonAttribute } from './internal/capture-attribute.js';
 import { parameterNames } from './internal/param-names.js';
 import { contentOn, runInSpan, type SpanPlan, startPlannedSpan } from './internal/span-runner.js';
-import { getTracer, state } from './internal/state.js';
+import { getTracer, providerRegistered, state } from './internal/state.js';
 import { validateTraceOptions } from './internal/validate-trace-options.js';
 import { SpanType } from './span-type.js';
 
@@ -121,8 +127,15 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
 
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const isConstruct = new.target as Function | undefined;
-    if (!state.enabled) return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+    // Nothing would be recorded: tracing off, no provider registered at all, or (sampleRatio 0) a new
+    // root that the sampler would drop. A plain call, without making a span nobody records.
+    if (!state.enabled || !providerRegistered()) {
+      return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+    }
     const parent = context.active();
+    if (state.dropNewTraces && otelTrace.getSpan(parent) === undefined) {
+      return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+    }
     const tracer = getTracer();
     const { span, ctx } = startPlannedSpan(tracer, plan.name, plan.spanOptions, parent, plan.captureContent);
     if (!span.isRecording()) {

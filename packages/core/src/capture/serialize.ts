@@ -91,6 +91,8 @@ export function serialize(value: unknown, options: SerializeOptions): SerializeR
     const maxLength = effectiveMaxLength(options?.maxLength);
     const redactor = options?.redactor;
     const keys = keyCacheFor(redactor);
+    const fast = fastJson(value, maxLength, redactor, keys);
+    if (fast !== undefined) return { json: fast, truncated: false };
     const bounded = new Serializer(maxLength, redactor, keys, false);
     // MIN_MAX_LENGTH leaves room for every shortest form, so the bounded pass always writes the root.
     if (bounded.writeRoot(value) && bounded.out.length <= maxLength) {
@@ -107,6 +109,134 @@ export function serialize(value: unknown, options: SerializeOptions): SerializeR
     // Only a defect or a stack overflow in user code gets here; the capture must not break the call.
   }
   return UNSERIALIZABLE;
+}
+
+/** Most captured values are a few keys of plain data: they get a one-pass writer without cut bookkeeping. */
+const FAST_MAX_NODES = 64;
+const FAST_MAX_DEPTH = 8;
+
+interface FastState {
+  out: string;
+  nodes: number;
+  readonly max: number;
+  readonly redactor: Redactor | undefined;
+  readonly keys: Map<string, KeyEntry>;
+}
+
+/**
+ * Writes small plain data (plain objects without toJSON, arrays, strings, finite numbers, booleans, null,
+ * undefined) exactly as the exact pass would, or returns undefined as soon as the value is anything
+ * else, too big or too deep; the Serializer then starts over.
+ */
+function fastJson(
+  value: unknown,
+  maxLength: number,
+  redactor: Redactor | undefined,
+  keys: Map<string, KeyEntry>,
+): string | undefined {
+  if (redactor?.replace !== undefined) return undefined;
+  const state: FastState = { out: '', nodes: 0, max: maxLength, redactor, keys };
+  try {
+    if (!fastValue(state, value, 0) || state.out.length > maxLength) return undefined;
+  } catch {
+    // A getter or an index that throws: the Serializer records it as `[Throws: ...]`.
+    return undefined;
+  }
+  return state.out;
+}
+
+function fastValue(state: FastState, value: unknown, depth: number): boolean {
+  if (++state.nodes > FAST_MAX_NODES || state.out.length > state.max) return false;
+  switch (typeof value) {
+    case 'string': {
+      if (value.length > state.max) return false;
+      let text = value;
+      if (state.redactor !== undefined) {
+        try {
+          text = state.redactor.redactText(value);
+        } catch {
+          text = REDACTED;
+        }
+      }
+      state.out += quote(text);
+      return true;
+    }
+    case 'number':
+      state.out += Number.isFinite(value) ? String(value) : 'null';
+      return true;
+    case 'boolean':
+      state.out += value ? 'true' : 'false';
+      return true;
+    case 'undefined':
+      state.out += 'null';
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) {
+    state.out += 'null';
+    return true;
+  }
+  if (depth >= FAST_MAX_DEPTH || types.isProxy(value)) return false;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    if (length > FAST_MAX_NODES) return false;
+    state.out += '[';
+    for (let i = 0; i < length; i++) {
+      if (i > 0) state.out += ',';
+      if (!fastValue(state, value[i], depth + 1)) return false;
+    }
+    state.out += ']';
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || hasOwn.call(value, 'toJSON')) return false;
+  const own = Object.keys(value);
+  if (own.length > FAST_MAX_NODES) return false;
+  state.out += '{';
+  let written = 0;
+  for (let i = 0; i < own.length; i++) {
+    const key = own[i]!;
+    const entry = fastKeyEntry(state, key);
+    if (entry === undefined) return false;
+    if (entry.secret) {
+      state.out += (written === 0 ? entry.fragment : entry.commaFragment) + REDACTED_TOKEN;
+      written++;
+      continue;
+    }
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    state.out += written === 0 ? entry.fragment : entry.commaFragment;
+    if (!fastValue(state, item, depth + 1)) return false;
+    written++;
+  }
+  state.out += '}';
+  return true;
+}
+
+/** The Serializer's key entry (same cache) for keys short enough to be cached; undefined otherwise. */
+function fastKeyEntry(state: FastState, key: string): KeyEntry | undefined {
+  const cached = state.keys.get(key);
+  if (cached !== undefined) return cached;
+  if (key.length > CACHEABLE_KEY_LENGTH) return undefined;
+  const redactor = state.redactor;
+  let name = key;
+  let secret = false;
+  if (redactor !== undefined) {
+    try {
+      name = redactor.redactText(key);
+      secret = redactor.isSecretKey(key);
+    } catch {
+      return undefined;
+    }
+  }
+  const fragment = `${quote(name)}:`;
+  const entry: KeyEntry = { fragment, commaFragment: `,${fragment}`, secret };
+  if (state.keys.size >= KEY_CACHE_SIZE) state.keys.clear();
+  state.keys.set(key, entry);
+  return entry;
 }
 
 class Serializer {
@@ -239,19 +369,21 @@ class Serializer {
       const whole = quote(redacted);
       if (whole.length <= room) return whole;
     }
-    keep = Math.min(keep, redacted.length);
-    // Escapes can make the quoted prefix longer than `keep`: measure the escaped text and cut it exactly;
-    // a second round only absorbs a marker that gained a digit.
+    keep = safeCut(redacted, Math.min(keep, redacted.length), redacted !== window);
+    // Escape the kept prefix once, then cut the escaped text between escape sequences: the escape of a
+    // prefix is a prefix of the escape (safeCut never splits a surrogate pair). Quoting ~maxLength
+    // characters twice (escapes make the first try too long) was the largest cost of a long string.
+    const escaped = quote(redacted.slice(0, keep)).slice(1, -1);
     for (let attempt = 0; attempt < 4; attempt++) {
       keep = safeCut(redacted, keep, redacted !== window);
       const marker = stringMarker(Math.min(text.length, beyond + redacted.length - keep));
-      const body = quote(redacted.slice(0, keep)).slice(1, -1);
+      const end = escapedLength(escaped, keep);
       const available = room - 2 - marker.length;
-      if (body.length <= available) {
+      if (end <= available) {
         this.markerChars += marker.length;
-        return `"${body}${marker}"`;
+        return `"${escaped.slice(0, end)}${marker}"`;
       }
-      keep = rawCharsFitting(body, available);
+      keep = rawCharsFitting(escaped, available);
     }
     const marker = stringMarker(text.length);
     this.markerChars += marker.length;
@@ -667,6 +799,21 @@ function keyCacheFor(redactor: Redactor | undefined): Map<string, KeyEntry> {
 function quote(text: string): string {
   // Most short strings need no escaping; JSON.stringify also escapes lone surrogates (well-formed JSON).
   return text.length < 256 && !NEEDS_ESCAPE.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+/** Length of the escaped text that stands for the first `raw` source characters of `escaped`. */
+function escapedLength(escaped: string, raw: number): number {
+  let position = 0;
+  let count = 0;
+  for (;;) {
+    const backslash = escaped.indexOf('\\', position);
+    const plainEnd = backslash === -1 ? escaped.length : backslash;
+    if (count + (plainEnd - position) >= raw) return position + (raw - count);
+    count += plainEnd - position;
+    if (backslash === -1) return escaped.length;
+    position = backslash + (escaped.charCodeAt(backslash + 1) === 0x75 ? 6 : 2);
+    count++;
+  }
 }
 
 /** How many source characters of an escaped JSON string body fit in `available` output characters. */

@@ -93,25 +93,36 @@ export function instrumentGenerator<G extends AnyGenerator>(
     return r;
   };
 
-  const wrap = (orig: Function, kind: 'next' | 'return' | 'throw') =>
-    function (this: unknown, ...args: unknown[]) {
-      if (record.done) return orig.apply(this, args);
+  // Settlement handlers are made once per generator, not once per item.
+  const onError = (error: unknown) => {
+    finish('error', error);
+    throw error;
+  };
+  const settled = {
+    next: (r: IteratorResult<unknown>) => onResult(r, 'next'),
+    return: (r: IteratorResult<unknown>) => onResult(r, 'return'),
+    throw: (r: IteratorResult<unknown>) => onResult(r, 'throw'),
+  };
+
+  const wrap = (orig: Function, kind: 'next' | 'return' | 'throw') => {
+    const onSettled = settled[kind];
+    // next/return/throw take one argument: no rest array and no closure per item.
+    return function (this: unknown, value?: unknown) {
+      const given = arguments.length > 0;
+      if (record.done) return given ? orig.call(this, value) : orig.call(this);
       let out: any;
       try {
-        out = context.with(ctx, () => orig.apply(this, args));
+        out = given
+          ? context.with(ctx, orig as (v: unknown) => unknown, this, value)
+          : context.with(ctx, orig as () => unknown, this);
       } catch (error) {
         finish('error', error);
         throw error;
       }
       if (!async) return onResult(out, kind);
-      return (out as Promise<IteratorResult<unknown>>).then(
-        (r) => onResult(r, kind),
-        (error: unknown) => {
-          finish('error', error);
-          throw error;
-        },
-      );
+      return (out as Promise<IteratorResult<unknown>>).then(onSettled, onError);
     };
+  };
 
   // Own properties shadow the prototype's methods, so `for...of`, `for await`, spread and manual
   // `next()` calls all go through them while the object stays the one the caller got.

@@ -1,4 +1,11 @@
-import { type Context, context, createContextKey, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  createContextKey,
+  ProxyTracerProvider,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { createRedactor, type Redactor } from '../capture/redact.js';
 
 /** The capture rules in force: whether content leaves the process, how long a value may be, what is redacted. */
@@ -36,6 +43,8 @@ export const state: GlassboxState = ((globalThis as any)[Symbol.for('glassbox.co
   /** True while a Glassbox span processor is attached (it applies trace context attributes in onStart). */
   processorActive: false,
   tracer: undefined as Tracer | undefined,
+  providerSeen: false,
+  dropNewTraces: false,
   stats: { spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, exportErrors: 0 } as Stats,
 });
 
@@ -44,6 +53,10 @@ interface GlassboxState {
   enabled: boolean;
   processorActive: boolean;
   tracer: Tracer | undefined;
+  /** True once a tracer provider was seen registered; from then on every traced call starts a span. */
+  providerSeen: boolean;
+  /** Standalone at sampleRatio 0: a call with no parent span would only make a root that is dropped. */
+  dropNewTraces: boolean;
   stats: Stats;
 }
 
@@ -66,9 +79,25 @@ export function getTracer(): Tracer {
   return tracer;
 }
 
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether any tracer provider is registered. Without one every span is a no-op, so a traced call can be
+ * a plain call; cached once true (the API caches its delegate tracers the same way).
+ */
+export function providerRegistered(): boolean {
+  if (state.providerSeen) return true;
+  const global = trace.getTracerProvider();
+  const delegate = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  if (delegate === NOOP_PROVIDER) return false;
+  state.providerSeen = true;
+  return true;
+}
+
 /** Forgets the cached tracer, after the global provider was replaced. */
 export function resetTracer(): void {
   state.tracer = undefined;
+  state.providerSeen = false;
 }
 
 // Before `init` runs, content capture still honours the standard env switch, so an app that only uses

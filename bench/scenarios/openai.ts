@@ -1,0 +1,150 @@
+/**
+ * An OpenAI chat call through `traceOpenAI(client)` against the local fake LLM server, next to the same
+ * call through a bare client: the adapter's cost as a share of a local round trip (target: under 5%).
+ *
+ * The fake server runs in a process of its own (started from run.ts with --serve-fake-llm), so the
+ * round trip is the client's work plus loopback HTTP, not the server's JSON work on our event loop; a
+ * same-process server would inflate the round trip and flatter the percentage.
+ */
+import type { ChildProcess } from 'node:child_process';
+import OpenAI from 'openai';
+import {
+  ADAPTER_NOTE_ENV,
+  CountingExporter,
+  forkBench,
+  type MeasureOptions,
+  measure,
+  releaseSink,
+  type Variant,
+} from '../harness.js';
+import { below, type CaseReport, glassboxRow, type ScenarioReport } from '../report.js';
+
+const MESSAGES = [
+  { role: 'system' as const, content: 'You answer questions about the batch API in one sentence.' },
+  { role: 'user' as const, content: 'Which regions does the batch API run in, and is data kept in region?' },
+];
+
+/** Child-process entry: serve the fake LLM until the parent disconnects. */
+export async function serveFakeLlm(): Promise<void> {
+  const { startFakeLlmServer } = await import('@glassbox/fake-llm');
+  const server = await startFakeLlmServer();
+  // The server records every request; forget them now and then so its memory stays flat.
+  const timer = setInterval(() => server.reset(), 1000);
+  process.on('disconnect', () => {
+    clearInterval(timer);
+    void server.close().then(() => process.exit(0));
+  });
+  process.send?.({ openaiBaseURL: server.openaiBaseURL });
+}
+
+function startServerProcess(): Promise<{ child: ChildProcess; baseURL: string }> {
+  return new Promise((resolve, reject) => {
+    const child = forkBench(['--serve-fake-llm']);
+    child.once('message', (message: { openaiBaseURL?: string }) => {
+      if (message.openaiBaseURL) resolve({ child, baseURL: message.openaiBaseURL });
+      else reject(new Error('the fake LLM server did not start'));
+    });
+    child.once('exit', (code) => reject(new Error(`the fake LLM server exited with code ${code}`)));
+  });
+}
+
+async function loadAdapter(): Promise<((client: OpenAI) => OpenAI) | string> {
+  try {
+    const adapter = await import('@glassbox/adapters/openai');
+    return (client) => adapter.traceOpenAI(client);
+  } catch (error) {
+    const note = process.env[ADAPTER_NOTE_ENV];
+    if (note) return `${note}; scenario implemented, skipped until the adapter builds`;
+    return `@glassbox/adapters/openai could not be loaded (${error instanceof Error ? error.message : String(error)}); scenario implemented, skipped until the adapter lands`;
+  }
+}
+
+export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
+  const traceOpenAI = await loadAdapter();
+  if (typeof traceOpenAI === 'string') return { scenario: 'openai', cases: [], skipped: traceOpenAI };
+
+  const glassbox = await import('@glassbox/core');
+  const exporter = new CountingExporter();
+  const handle = glassbox.init({ exporters: [exporter], exportMode: 'batch', logLevel: 'error' });
+  const { child, baseURL } = await startServerProcess();
+  try {
+    const settings = { apiKey: 'sk-bench-not-a-real-key-0000000000', baseURL, maxRetries: 0 };
+    const bare = new OpenAI(settings);
+    const traced = traceOpenAI(new OpenAI(settings));
+    // Wall clock: the target is a share of the round trip, which is mostly waiting.
+    const options: MeasureOptions = quick
+      ? { rounds: 8, warmupRounds: 2, callsPerSample: 40, yieldEvery: 40, heapProbeCalls: 200, clock: 'wall' }
+      : {
+          rounds: 30,
+          warmupRounds: 4,
+          callsPerSample: 60,
+          yieldEvery: 60,
+          heapProbeCalls: 500,
+          clock: 'wall',
+        };
+
+    const chat = (client: OpenAI) => () =>
+      client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES });
+    const stream = (client: OpenAI) => async () => {
+      const s = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: MESSAGES,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let text = '';
+      for await (const chunk of s) text += chunk.choices[0]?.delta?.content ?? '';
+      return text;
+    };
+    const variants = (make: (client: OpenAI) => () => unknown): Variant[] => [
+      { name: 'plain', call: make(bare), async: true, spansPerCall: 0, note: 'the bare OpenAI client' },
+      { name: 'glassbox', call: make(traced), async: true, spansPerCall: 1, exporter },
+    ];
+    const flush = () => handle.flush();
+    const chatResults = await measure(variants(chat), options, flush);
+    const streamResults = await measure(variants(stream), options, flush);
+    releaseSink();
+
+    const share = (results: CaseReport['results']) => {
+      const plain = results.find((r) => r.name === 'plain')!;
+      return below(
+        'Glassbox adapter overhead < 5% of the bare round trip',
+        Math.round((glassboxRow(results).overheadNs / plain.medianNs) * 1000) / 10,
+        5,
+        '%',
+      );
+    };
+    const cpuNote = (results: CaseReport['results']) => {
+      const plain = results.find((r) => r.name === 'plain')!;
+      const extra = glassboxRow(results).cpuMedianNs - plain.cpuMedianNs;
+      return `on the CPU clock: bare client ${(plain.cpuMedianNs / 1000).toFixed(0)} µs per request, adapter +${(extra / 1000).toFixed(0)} µs (${((extra / plain.cpuMedianNs) * 100).toFixed(1)}%)`;
+    };
+    const notes = [
+      'wall clock (a round trip is mostly waiting); no raw-OTel row: the question is the adapter cost over the bare client',
+      'fake server in a separate process',
+    ];
+    const cases: CaseReport[] = [
+      {
+        id: 'openai-chat',
+        title: 'OpenAI chat.completions.create via traceOpenAI (local fake server, keep-alive)',
+        unit: 'request',
+        clock: 'wall',
+        results: chatResults,
+        targets: [share(chatResults)],
+        notes: [...notes, cpuNote(chatResults)],
+      },
+      {
+        id: 'openai-chat-stream',
+        title: 'OpenAI chat.completions.create stream: true, drained (local fake server)',
+        unit: 'request',
+        clock: 'wall',
+        results: streamResults,
+        targets: [share(streamResults)],
+        notes: [...notes, cpuNote(streamResults)],
+      },
+    ];
+    return { scenario: 'openai', cases };
+  } finally {
+    child.disconnect();
+  }
+}
