@@ -3,19 +3,12 @@
  * schema and to plain JSON, read structurally so no LangChain class is loaded here.
  */
 
-/** One part of a GenAI message. */
-export type MessagePart = { type: string; [key: string]: unknown };
+import { type InputMessage, isObj, type MessagePart, type Obj } from '../internal/llm/parts.js';
+
+export type { MessagePart } from '../internal/llm/parts.js';
 
 /** One GenAI message: a role, its parts and, for outputs, why the model stopped. */
-export interface GenAiMessage {
-  role: string;
-  parts: MessagePart[];
-  finish_reason?: string;
-}
-
-type Obj = Record<string, any>;
-
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
+export type GenAiMessage = InputMessage & { finish_reason?: string };
 
 const ROLES: Record<string, string> = {
   human: 'user',

@@ -9,6 +9,7 @@ import {
   withSpan,
 } from '@glassbox/core';
 import { type Attributes, diag } from '@opentelemetry/api';
+import { whenSettled } from '../internal/when-settled.js';
 import { fitDocuments } from './fit-documents.js';
 import { documentList, normalizeDocument } from './normalize-documents.js';
 
@@ -130,22 +131,6 @@ function guard<T>(work: () => T): T | undefined {
     diag.warn(`glassbox traceRetriever: could not record the retrieval: ${String(error)}`);
     return undefined;
   }
-}
-
-// Runs `after` once the value is known, returning the same value (or a promise of it) to the caller.
-function whenSettled(result: unknown, after: (value: unknown) => void): unknown {
-  if (
-    result !== null &&
-    typeof result === 'object' &&
-    typeof (result as PromiseLike<unknown>).then === 'function'
-  ) {
-    return Promise.resolve(result).then((value) => {
-      after(value);
-      return value;
-    });
-  }
-  after(result);
-  return result;
 }
 
 function validate(fn: unknown, options: TraceRetrieverOptions<any>): void {

@@ -7,6 +7,7 @@ import {
   withSpan,
 } from '@glassbox/core';
 import { type Attributes, diag } from '@opentelemetry/api';
+import { whenSettled } from '../internal/when-settled.js';
 import {
   measureRewrite,
   type RewriteFlagDetail,
@@ -148,22 +149,6 @@ function queryOf(value: unknown): string | undefined {
     return (value as { query: string }).query;
   }
   return undefined;
-}
-
-// Runs `after` once the value is known, returning the same value (or a promise of it) to the caller.
-function whenSettled(result: unknown, after: (value: unknown) => void): unknown {
-  if (
-    result !== null &&
-    typeof result === 'object' &&
-    typeof (result as PromiseLike<unknown>).then === 'function'
-  ) {
-    return Promise.resolve(result).then((value) => {
-      after(value);
-      return value;
-    });
-  }
-  after(result);
-  return result;
 }
 
 function safeNeedsRewrite(needsRewrite: (query: string) => boolean): (query: string) => boolean {
