@@ -31,8 +31,6 @@ export const ATTR = {
   GEN_AI_CONVERSATION_ID: 'gen_ai.conversation.id',
   GEN_AI_OUTPUT_TYPE: 'gen_ai.output.type',
   GEN_AI_DATA_SOURCE_ID: 'gen_ai.data_source.id',
-  GEN_AI_AGENT_NAME: 'gen_ai.agent.name',
-  GEN_AI_AGENT_ID: 'gen_ai.agent.id',
 
   // GenAI: request.
   GEN_AI_REQUEST_MODEL: 'gen_ai.request.model',
@@ -68,8 +66,6 @@ export const ATTR = {
   GEN_AI_TOOL_CALL_ID: 'gen_ai.tool.call.id',
   GEN_AI_TOOL_DESCRIPTION: 'gen_ai.tool.description',
   GEN_AI_TOOL_TYPE: 'gen_ai.tool.type',
-  GEN_AI_TOOL_CALL_ARGUMENTS: 'gen_ai.tool.call.arguments',
-  GEN_AI_TOOL_CALL_RESULT: 'gen_ai.tool.call.result',
 
   // Retrieval.
   RETRIEVAL_QUERY: 'glassbox.retrieval.query',
