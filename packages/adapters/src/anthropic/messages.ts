@@ -9,7 +9,7 @@ import {
   type OutputMessage,
   str,
 } from '../internal/llm/parts.js';
-import type { LlmMethodSpec } from '../internal/llm/trace-method.js';
+import { type LlmMethodSpec, put } from '../internal/llm/trace-method.js';
 import { blockParts, inputMessages, systemInstructions } from './content-blocks.js';
 
 /** Anthropic stop reasons mapped to the GenAI finish reasons; others (e.g. `pause_turn`) pass through. */
@@ -26,16 +26,16 @@ const STOP_REASONS: Record<string, string> = {
 export const messagesSpec: LlmMethodSpec = {
   operation: 'chat',
   type: SpanType.LLM,
-  request: (params) => ({
-    [ATTR.GEN_AI_REQUEST_TEMPERATURE]: num(params.temperature),
-    [ATTR.GEN_AI_REQUEST_TOP_P]: num(params.top_p),
-    [ATTR.GEN_AI_REQUEST_TOP_K]: num(params.top_k),
-    [ATTR.GEN_AI_REQUEST_MAX_TOKENS]: num(params.max_tokens),
-    [ATTR.GEN_AI_REQUEST_STOP_SEQUENCES]: Array.isArray(params.stop_sequences)
-      ? params.stop_sequences
-      : undefined,
-    [ATTR.GEN_AI_OUTPUT_TYPE]: outputType(params),
-  }),
+  request(params, attributes) {
+    put(attributes, ATTR.GEN_AI_REQUEST_TEMPERATURE, num(params.temperature));
+    put(attributes, ATTR.GEN_AI_REQUEST_TOP_P, num(params.top_p));
+    put(attributes, ATTR.GEN_AI_REQUEST_TOP_K, num(params.top_k));
+    put(attributes, ATTR.GEN_AI_REQUEST_MAX_TOKENS, num(params.max_tokens));
+    if (Array.isArray(params.stop_sequences)) {
+      attributes[ATTR.GEN_AI_REQUEST_STOP_SEQUENCES] = params.stop_sequences;
+    }
+    put(attributes, ATTR.GEN_AI_OUTPUT_TYPE, outputType(params));
+  },
   input(params, call) {
     call.content(ATTR.GEN_AI_SYSTEM_INSTRUCTIONS, systemInstructions(params.system));
     call.content(ATTR.GEN_AI_INPUT_MESSAGES, inputMessages(params.messages));
@@ -83,30 +83,28 @@ function outputMessage(blocks: readonly unknown[], stopReason: unknown): OutputM
  * `input_tokens` (which excludes cached tokens) plus cache reads plus cache writes, so it counts
  * every input token as OpenAI's does; the cache counts are also reported on their own.
  */
-export function usageAttributes(usage: unknown): Record<string, number | undefined> {
-  if (!isObj(usage)) return {};
+export function recordUsage(call: LlmCall, usage: unknown): void {
+  if (!isObj(usage)) return;
   const input = num(usage.input_tokens);
   const cacheRead = num(usage.cache_read_input_tokens);
   const cacheCreation = num(usage.cache_creation_input_tokens);
-  const details = isObj(usage.output_tokens_details) ? usage.output_tokens_details : {};
-  return {
-    [ATTR.GEN_AI_USAGE_INPUT_TOKENS]:
-      input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheCreation ?? 0),
-    [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: num(usage.output_tokens),
-    [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: cacheRead,
-    [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: cacheCreation,
-    [ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: num(details.thinking_tokens),
-  };
+  if (input !== undefined) {
+    call.attr(ATTR.GEN_AI_USAGE_INPUT_TOKENS, input + (cacheRead ?? 0) + (cacheCreation ?? 0));
+  }
+  call.attr(ATTR.GEN_AI_USAGE_OUTPUT_TOKENS, num(usage.output_tokens));
+  call.attr(ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, cacheRead);
+  call.attr(ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
+  if (isObj(usage.output_tokens_details)) {
+    call.attr(ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, num(usage.output_tokens_details.thinking_tokens));
+  }
 }
 
 function recordMessage(call: LlmCall, message: Obj, usage: unknown, stopReason: unknown): void {
   const reason = finishReason(stopReason);
-  call.set({
-    [ATTR.GEN_AI_RESPONSE_ID]: str(message.id),
-    [ATTR.GEN_AI_RESPONSE_MODEL]: str(message.model),
-    [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: reason ? [reason] : undefined,
-    ...usageAttributes(usage),
-  });
+  call.attr(ATTR.GEN_AI_RESPONSE_ID, str(message.id));
+  call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(message.model));
+  if (reason) call.attr(ATTR.GEN_AI_RESPONSE_FINISH_REASONS, [reason]);
+  recordUsage(call, usage);
 }
 
 interface BlockState {

@@ -11,30 +11,31 @@ import {
   textPart,
   toolCallPart,
 } from '../internal/llm/parts.js';
-import type { LlmMethodSpec } from '../internal/llm/trace-method.js';
+import { type LlmMethodSpec, put } from '../internal/llm/trace-method.js';
 import { chatChoiceMessage, chatInputMessages } from './chat-messages.js';
-import { finishReason, outputType, samplingAttributes, toolDefinitions, usageAttributes } from './shared.js';
+import { finishReason, outputType, putSampling, recordUsage, toolDefinitions } from './shared.js';
 
 /** `chat.completions.create`: operation `chat`, non-streamed and streamed. */
 export const chatCompletionsSpec: LlmMethodSpec = {
   operation: 'chat',
   type: SpanType.LLM,
-  request: (params) => ({
-    ...samplingAttributes(params),
-    [ATTR.GEN_AI_OUTPUT_TYPE]: outputType(params.response_format),
-  }),
+  request(params, attributes) {
+    putSampling(params, attributes);
+    put(attributes, ATTR.GEN_AI_OUTPUT_TYPE, outputType(params.response_format));
+  },
   input(params, call) {
     call.content(ATTR.GEN_AI_INPUT_MESSAGES, chatInputMessages(params.messages));
     call.content(ATTR.GEN_AI_TOOL_DEFINITIONS, toolDefinitions(params.tools ?? params.functions));
   },
   response(completion, call) {
     const choices = Array.isArray(completion.choices) ? completion.choices.filter(isObj) : [];
-    call.set({
-      [ATTR.GEN_AI_RESPONSE_ID]: str(completion.id),
-      [ATTR.GEN_AI_RESPONSE_MODEL]: str(completion.model),
-      [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: choices.map((c) => finishReason(c.finish_reason)),
-      ...usageAttributes(completion.usage),
-    });
+    call.attr(ATTR.GEN_AI_RESPONSE_ID, str(completion.id));
+    call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(completion.model));
+    call.attr(
+      ATTR.GEN_AI_RESPONSE_FINISH_REASONS,
+      choices.map((c) => finishReason(c.finish_reason)),
+    );
+    recordUsage(call, completion.usage);
     if (call.contentOn) call.content(ATTR.GEN_AI_OUTPUT_MESSAGES, choices.map(chatChoiceMessage));
   },
   stream: (_params, call) => new ChatStream(call.contentOn),
@@ -99,13 +100,11 @@ class ChatStream implements StreamAggregator {
 
   finish(call: LlmCall): void {
     const indexes = [...this.choices.keys()].sort((a, b) => a - b);
-    call.set({
-      [ATTR.GEN_AI_RESPONSE_ID]: this.id,
-      [ATTR.GEN_AI_RESPONSE_MODEL]: this.model,
-      ...usageAttributes(this.usage),
-    });
+    call.attr(ATTR.GEN_AI_RESPONSE_ID, this.id);
+    call.attr(ATTR.GEN_AI_RESPONSE_MODEL, this.model);
+    recordUsage(call, this.usage);
     const reasons = indexes.map((i) => finishReason(this.choices.get(i)?.finish));
-    if (reasons.some((r) => r !== '')) call.set({ [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: reasons });
+    if (reasons.some((r) => r !== '')) call.attr(ATTR.GEN_AI_RESPONSE_FINISH_REASONS, reasons);
     if (!this.keepContent) return;
     call.content(
       ATTR.GEN_AI_OUTPUT_MESSAGES,

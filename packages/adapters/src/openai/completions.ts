@@ -2,13 +2,13 @@ import { ATTR, captureSettings, SpanType } from '@glassbox/core';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import { appendBounded, isObj, num, str, textPart } from '../internal/llm/parts.js';
 import type { LlmMethodSpec } from '../internal/llm/trace-method.js';
-import { finishReason, samplingAttributes, usageAttributes } from './shared.js';
+import { finishReason, putSampling, recordUsage } from './shared.js';
 
 /** Legacy `completions.create`: operation `text_completion`, non-streamed and streamed. */
 export const completionsSpec: LlmMethodSpec = {
   operation: 'text_completion',
   type: SpanType.LLM,
-  request: samplingAttributes,
+  request: putSampling,
   input(params, call) {
     const prompts = Array.isArray(params.prompt) ? params.prompt : [params.prompt];
     const texts = prompts.filter((p): p is string => typeof p === 'string');
@@ -21,12 +21,13 @@ export const completionsSpec: LlmMethodSpec = {
   },
   response(completion, call) {
     const choices = Array.isArray(completion.choices) ? completion.choices.filter(isObj) : [];
-    call.set({
-      [ATTR.GEN_AI_RESPONSE_ID]: str(completion.id),
-      [ATTR.GEN_AI_RESPONSE_MODEL]: str(completion.model),
-      [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: choices.map((c) => finishReason(c.finish_reason)),
-      ...usageAttributes(completion.usage),
-    });
+    call.attr(ATTR.GEN_AI_RESPONSE_ID, str(completion.id));
+    call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(completion.model));
+    call.attr(
+      ATTR.GEN_AI_RESPONSE_FINISH_REASONS,
+      choices.map((c) => finishReason(c.finish_reason)),
+    );
+    recordUsage(call, completion.usage);
     call.content(
       ATTR.GEN_AI_OUTPUT_MESSAGES,
       choices.map((c) => ({
@@ -70,12 +71,10 @@ class CompletionStream implements StreamAggregator {
   finish(call: LlmCall): void {
     const indexes = [...this.choices.keys()].sort((a, b) => a - b);
     const reasons = indexes.map((i) => finishReason(this.choices.get(i)?.finish));
-    call.set({
-      [ATTR.GEN_AI_RESPONSE_ID]: this.id,
-      [ATTR.GEN_AI_RESPONSE_MODEL]: this.model,
-      [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: reasons.some((r) => r !== '') ? reasons : undefined,
-      ...usageAttributes(this.usage),
-    });
+    call.attr(ATTR.GEN_AI_RESPONSE_ID, this.id);
+    call.attr(ATTR.GEN_AI_RESPONSE_MODEL, this.model);
+    if (reasons.some((r) => r !== '')) call.attr(ATTR.GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+    recordUsage(call, this.usage);
     if (!this.keepContent) return;
     call.content(
       ATTR.GEN_AI_OUTPUT_MESSAGES,

@@ -1,23 +1,25 @@
 import { ATTR, captureSettings, SpanType } from '@glassbox/core';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import { appendBounded, isObj, num, type Obj, str, textPart } from '../internal/llm/parts.js';
-import type { LlmMethodSpec } from '../internal/llm/trace-method.js';
+import { type LlmMethodSpec, put } from '../internal/llm/trace-method.js';
 import { hasToolCall, outputItemParts, responsesInputMessages } from './responses-items.js';
-import { outputType, toolDefinitions, usageAttributes } from './shared.js';
+import { outputType, recordUsage, toolDefinitions } from './shared.js';
 
 /** `responses.create`: operation `chat`, non-streamed and streamed (Responses API events). */
 export const responsesSpec: LlmMethodSpec = {
   operation: 'chat',
   type: SpanType.LLM,
-  request: (params) => ({
-    [ATTR.GEN_AI_REQUEST_TEMPERATURE]: num(params.temperature),
-    [ATTR.GEN_AI_REQUEST_TOP_P]: num(params.top_p),
-    [ATTR.GEN_AI_REQUEST_MAX_TOKENS]: num(params.max_output_tokens),
-    [ATTR.GEN_AI_OUTPUT_TYPE]: outputType(isObj(params.text) ? params.text.format : undefined),
-    [ATTR.GEN_AI_CONVERSATION_ID]: isObj(params.conversation)
-      ? str(params.conversation.id)
-      : str(params.conversation),
-  }),
+  request(params, attributes) {
+    put(attributes, ATTR.GEN_AI_REQUEST_TEMPERATURE, num(params.temperature));
+    put(attributes, ATTR.GEN_AI_REQUEST_TOP_P, num(params.top_p));
+    put(attributes, ATTR.GEN_AI_REQUEST_MAX_TOKENS, num(params.max_output_tokens));
+    put(attributes, ATTR.GEN_AI_OUTPUT_TYPE, outputType(isObj(params.text) ? params.text.format : undefined));
+    put(
+      attributes,
+      ATTR.GEN_AI_CONVERSATION_ID,
+      isObj(params.conversation) ? str(params.conversation.id) : str(params.conversation),
+    );
+  },
   input(params, call) {
     if (typeof params.instructions === 'string') {
       call.content(ATTR.GEN_AI_SYSTEM_INSTRUCTIONS, [textPart(params.instructions)]);
@@ -33,12 +35,10 @@ export const responsesSpec: LlmMethodSpec = {
 function recordResponse(response: Obj, call: LlmCall, items?: unknown[]): void {
   const output = items ?? (Array.isArray(response.output) ? response.output : []);
   const reason = finishReason(response, output);
-  call.set({
-    [ATTR.GEN_AI_RESPONSE_ID]: str(response.id),
-    [ATTR.GEN_AI_RESPONSE_MODEL]: str(response.model),
-    [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: reason ? [reason] : undefined,
-    ...usageAttributes(response.usage),
-  });
+  call.attr(ATTR.GEN_AI_RESPONSE_ID, str(response.id));
+  call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(response.model));
+  if (reason) call.attr(ATTR.GEN_AI_RESPONSE_FINISH_REASONS, [reason]);
+  recordUsage(call, response.usage);
   if (response.status === 'failed') {
     const error = isObj(response.error) ? response.error : {};
     call.markError(str(error.code) ?? 'response_failed', str(error.message) ?? 'response failed');
@@ -114,10 +114,8 @@ class ResponsesStream implements StreamAggregator {
     }
     // The stream ended early (break, abort, cut connection): record what arrived so far.
     const response = this.response ?? {};
-    call.set({
-      [ATTR.GEN_AI_RESPONSE_ID]: str(response.id),
-      [ATTR.GEN_AI_RESPONSE_MODEL]: str(response.model),
-    });
+    call.attr(ATTR.GEN_AI_RESPONSE_ID, str(response.id));
+    call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(response.model));
     if (!this.keepContent) return;
     const items = [...this.items.keys()].sort((a, b) => a - b).map((i) => partialItem(this.items.get(i)!));
     call.content(ATTR.GEN_AI_OUTPUT_MESSAGES, [

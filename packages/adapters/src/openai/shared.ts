@@ -1,5 +1,8 @@
 import { ATTR } from '@glassbox/core';
+import type { Attributes } from '@opentelemetry/api';
+import type { LlmCall } from '../internal/llm/llm-call.js';
 import { isObj, mapFinishReason, num, type Obj, str } from '../internal/llm/parts.js';
+import { put } from '../internal/llm/trace-method.js';
 
 /** OpenAI finish reasons mapped to the GenAI ones (`tool_calls` → `tool_call`); others pass through. */
 export const FINISH_REASONS: Record<string, string> = {
@@ -16,25 +19,23 @@ export function finishReason(reason: unknown): string {
 }
 
 /**
- * Usage attributes from an OpenAI usage object (chat and completions use `prompt_tokens`, Responses
- * uses `input_tokens`); OpenAI's input count already includes cached tokens, as the convention wants.
+ * Records usage from an OpenAI usage object (chat and completions use `prompt_tokens`, Responses uses
+ * `input_tokens`); OpenAI's input count already includes cached tokens, as the convention wants.
  */
-export function usageAttributes(usage: unknown): Record<string, number | undefined> {
-  if (!isObj(usage)) return {};
+export function recordUsage(call: LlmCall, usage: unknown): void {
+  if (!isObj(usage)) return;
   const inDetails = isObj(usage.prompt_tokens_details)
     ? usage.prompt_tokens_details
     : usage.input_tokens_details;
   const outDetails = isObj(usage.completion_tokens_details)
     ? usage.completion_tokens_details
     : usage.output_tokens_details;
-  return {
-    [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: num(usage.prompt_tokens) ?? num(usage.input_tokens),
-    [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: num(usage.completion_tokens) ?? num(usage.output_tokens),
-    [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: isObj(inDetails) ? num(inDetails.cached_tokens) : undefined,
-    [ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: isObj(outDetails)
-      ? num(outDetails.reasoning_tokens)
-      : undefined,
-  };
+  call.attr(ATTR.GEN_AI_USAGE_INPUT_TOKENS, num(usage.prompt_tokens) ?? num(usage.input_tokens));
+  call.attr(ATTR.GEN_AI_USAGE_OUTPUT_TOKENS, num(usage.completion_tokens) ?? num(usage.output_tokens));
+  if (isObj(inDetails)) call.attr(ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, num(inDetails.cached_tokens));
+  if (isObj(outDetails)) {
+    call.attr(ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, num(outDetails.reasoning_tokens));
+  }
 }
 
 /** `gen_ai.request.stop_sequences` from a `stop` param (a string or a list). */
@@ -53,19 +54,21 @@ export function outputType(format: unknown): string | undefined {
 }
 
 /** Sampling settings shared by chat completions and legacy completions. */
-export function samplingAttributes(params: Obj): Record<string, unknown> {
+export function putSampling(params: Obj, attributes: Attributes): void {
+  put(attributes, ATTR.GEN_AI_REQUEST_TEMPERATURE, num(params.temperature));
+  put(attributes, ATTR.GEN_AI_REQUEST_TOP_P, num(params.top_p));
+  put(
+    attributes,
+    ATTR.GEN_AI_REQUEST_MAX_TOKENS,
+    num(params.max_completion_tokens) ?? num(params.max_tokens),
+  );
+  put(attributes, ATTR.GEN_AI_REQUEST_STOP_SEQUENCES, stopSequences(params.stop));
+  put(attributes, ATTR.GEN_AI_REQUEST_SEED, num(params.seed));
+  put(attributes, ATTR.GEN_AI_REQUEST_FREQUENCY_PENALTY, num(params.frequency_penalty));
+  put(attributes, ATTR.GEN_AI_REQUEST_PRESENCE_PENALTY, num(params.presence_penalty));
+  // The convention records the choice count only when it is not the default of 1.
   const n = num(params.n);
-  return {
-    [ATTR.GEN_AI_REQUEST_TEMPERATURE]: num(params.temperature),
-    [ATTR.GEN_AI_REQUEST_TOP_P]: num(params.top_p),
-    [ATTR.GEN_AI_REQUEST_MAX_TOKENS]: num(params.max_completion_tokens) ?? num(params.max_tokens),
-    [ATTR.GEN_AI_REQUEST_STOP_SEQUENCES]: stopSequences(params.stop),
-    [ATTR.GEN_AI_REQUEST_SEED]: num(params.seed),
-    [ATTR.GEN_AI_REQUEST_FREQUENCY_PENALTY]: num(params.frequency_penalty),
-    [ATTR.GEN_AI_REQUEST_PRESENCE_PENALTY]: num(params.presence_penalty),
-    // The convention records the choice count only when it is not the default of 1.
-    [ATTR.GEN_AI_REQUEST_CHOICE_COUNT]: n !== undefined && n !== 1 ? n : undefined,
-  };
+  if (n !== undefined && n !== 1) attributes[ATTR.GEN_AI_REQUEST_CHOICE_COUNT] = n;
 }
 
 /** `gen_ai.tool.definitions` from chat `tools` / legacy `functions` or Responses `tools`. */

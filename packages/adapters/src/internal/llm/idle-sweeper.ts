@@ -14,19 +14,23 @@ let periodMs = Number.POSITIVE_INFINITY;
  * Starts watching a call for idleness. One shared, unref'd interval serves every open call, so a
  * traced request costs a set insertion instead of a timer of its own; the check runs every quarter of
  * the shortest idle limit in use (at least every 10 ms, at most every 30 s).
+ *
+ * The interval is not cleared when the last call ends: requests that follow one another would
+ * otherwise create and clear a timer each. It stops at its next tick that finds nothing to watch.
  */
 export function watchIdle(call: Sweepable): void {
   open.add(call);
-  const wanted = Math.min(30_000, Math.max(10, Math.floor(call.idleMs / 4)));
+  const wanted = periodFor(call.idleMs);
   if (timer === undefined || wanted < periodMs) restart(wanted);
 }
 
 /** Stops watching a call (it ended). */
 export function unwatchIdle(call: Sweepable): void {
-  if (!open.delete(call) || open.size > 0 || timer === undefined) return;
-  clearInterval(timer);
-  timer = undefined;
-  periodMs = Number.POSITIVE_INFINITY;
+  open.delete(call);
+}
+
+function periodFor(idleMs: number): number {
+  return Math.min(30_000, Math.max(10, Math.floor(idleMs / 4)));
 }
 
 function restart(period: number): void {
@@ -39,10 +43,17 @@ function restart(period: number): void {
 
 function sweep(): void {
   const now = Date.now();
-  for (const call of open) if (call.sweep(now)) open.delete(call);
-  if (open.size === 0 && timer !== undefined) {
-    clearInterval(timer);
+  let shortest = Number.POSITIVE_INFINITY;
+  for (const call of open) {
+    if (call.sweep(now)) open.delete(call);
+    else if (call.idleMs < shortest) shortest = call.idleMs;
+  }
+  if (open.size === 0) {
+    if (timer !== undefined) clearInterval(timer);
     timer = undefined;
     periodMs = Number.POSITIVE_INFINITY;
+  } else if (periodFor(shortest) > periodMs) {
+    // The calls with the shortest limit have ended: check less often.
+    restart(periodFor(shortest));
   }
 }

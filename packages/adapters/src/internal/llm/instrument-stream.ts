@@ -1,6 +1,7 @@
 import type { LlmCall } from './llm-call.js';
 import { isObj } from './parts.js';
 import { defineHidden } from './patch.js';
+import { privateSlot } from './private-slot.js';
 
 /** Tells whether a value looks like an SDK `Stream`: async iterable with an abort `controller`. */
 export function isSdkStream(value: unknown): boolean {
@@ -22,9 +23,7 @@ export function isSdkStream(value: unknown): boolean {
  */
 export function instrumentStream(stream: object, call: LlmCall): void {
   const s = stream as Record<string | symbol, any>;
-  const signal = s.controller.signal as AbortSignal;
-  if (signal.aborted) call.abortSignalled();
-  else signal.addEventListener('abort', () => call.abortSignalled(), { once: true });
+  watchAbort(s.controller, call);
 
   let started = false;
   const wrapFactory = (factory: (...args: unknown[]) => AsyncIterator<unknown>) =>
@@ -33,7 +32,7 @@ export function instrumentStream(stream: object, call: LlmCall): void {
       // A second iteration fails inside the SDK ("stream already consumed"); it is not this call's error.
       if (started || call.isEnded) return inner;
       started = true;
-      const wrapped = wrapIterator(inner, call);
+      const wrapped = new TracedIterator(inner, call);
       // From here on the iterator, not the stream, is what the application holds (`for await` keeps
       // only the iterator; `tee()` branches keep it through their closures).
       call.watch(wrapped);
@@ -50,50 +49,139 @@ export function instrumentStream(stream: object, call: LlmCall): void {
   call.watch(stream);
 }
 
-function wrapIterator(
-  inner: AsyncIterator<unknown>,
-  call: LlmCall,
-): AsyncIterator<unknown> & AsyncIterable<unknown> {
-  const settle = (pending: Promise<IteratorResult<unknown>>, stopped: boolean) =>
-    pending.then(
-      (result) => {
-        call.pullEnded();
-        if (stopped) call.complete('returned');
-        else if (result.done) call.complete(call.endOfStream());
-        else call.chunk(result.value);
-        return result;
-      },
-      (error: unknown) => {
-        call.pullEnded();
-        call.fail(error, 'error');
-        throw error;
-      },
-    );
-  const pull = (fn: () => unknown, stopped: boolean): Promise<IteratorResult<unknown>> => {
-    if (call.isEnded) return Promise.resolve(fn() as IteratorResult<unknown>);
+/** The call each hooked stream controller reports its abort to. */
+const abortedCalls = privateSlot<LlmCall>();
+// AbortController prototype → ours, derived from it.
+const abortPrototypes = new WeakMap<object, object>();
+
+/**
+ * Ends the call as aborted when the stream's controller aborts (`controller.abort()`, the caller's
+ * `signal`, a timeout: the SDKs abort the stream's controller for all of them). Instead of an `abort`
+ * listener on its signal (Node's `addEventListener` cost more than the rest of a stream's tracing), the
+ * controller gets a prototype of ours, derived from its own, whose `abort` reports to the call once the
+ * signal has aborted. The controller stays an `AbortController` with its own keys.
+ */
+function watchAbort(controller: Record<string, any>, call: LlmCall): void {
+  const signal = controller.signal as AbortSignal;
+  if (signal.aborted) {
+    call.abortSignalled();
+    return;
+  }
+  const proto = Object.getPrototypeOf(controller) as Record<string, any> | null;
+  if (
+    proto !== null &&
+    typeof proto.abort === 'function' &&
+    !Object.hasOwn(controller, 'abort') &&
+    Object.isExtensible(controller) &&
+    abortedCalls.set(controller, call)
+  ) {
+    Object.setPrototypeOf(controller, abortPrototype(proto));
+    return;
+  }
+  signal.addEventListener('abort', () => call.abortSignalled(), { once: true });
+}
+
+function abortPrototype(proto: Record<string, any>): object {
+  let traced = abortPrototypes.get(proto);
+  if (traced === undefined) {
+    const abort = function (this: Record<string, any>, ...args: unknown[]): unknown {
+      try {
+        return (proto.abort as (...a: unknown[]) => unknown).apply(this, args);
+      } finally {
+        const call = abortedCalls.get(this);
+        if (call !== undefined && (this.signal as AbortSignal | undefined)?.aborted) call.abortSignalled();
+      }
+    };
+    traced = Object.create(proto, {
+      abort: { value: abort, writable: true, configurable: true, enumerable: false },
+    }) as object;
+    abortPrototypes.set(proto, traced);
+  }
+  return traced;
+}
+
+/**
+ * The stream's iterator as the application sees it: each read passes through to the SDK's iterator,
+ * and its result is folded into the span before the application gets it. The settlement handlers are
+ * made once per stream, not per read.
+ */
+class TracedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
+  readonly #inner: AsyncIterator<unknown>;
+  readonly #call: LlmCall;
+  readonly #onItem: (result: IteratorResult<unknown>) => IteratorResult<unknown>;
+  readonly #onReturned: (result: IteratorResult<unknown>) => IteratorResult<unknown>;
+  readonly #onError: (error: unknown) => never;
+
+  constructor(inner: AsyncIterator<unknown>, call: LlmCall) {
+    this.#inner = inner;
+    this.#call = call;
+    this.#onItem = (result) => {
+      call.pullEnded();
+      if (result.done) call.complete(call.endOfStream());
+      else call.chunk(result.value);
+      return result;
+    };
+    this.#onReturned = (result) => {
+      call.pullEnded();
+      call.complete('returned');
+      return result;
+    };
+    this.#onError = (error) => {
+      call.pullEnded();
+      call.fail(error, 'error');
+      throw error;
+    };
+  }
+
+  next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
+    // The hot path (one call per item): no closure per read.
+    const call = this.#call;
+    if (call.isEnded) return Promise.resolve(this.#inner.next(...args));
     call.pullStarted();
     let pending: Promise<IteratorResult<unknown>>;
     try {
-      pending = Promise.resolve(fn() as IteratorResult<unknown>);
+      pending = Promise.resolve(this.#inner.next(...args));
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return settle(pending, stopped);
-  };
-  return {
-    next: (...args: [] | [unknown]) => pull(() => inner.next(...args), false),
-    return: (value?: unknown) => {
-      // The SDK aborts its request when the consumer leaves early; that abort is part of the stop.
-      call.stop();
-      return pull(() => (inner.return ? inner.return(value) : { done: true, value }), true);
-    },
-    throw: (error?: unknown) =>
-      pull(() => {
-        if (inner.throw) return inner.throw(error);
-        throw error;
-      }, false),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+    return pending.then(this.#onItem, this.#onError);
+  }
+
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    const inner = this.#inner;
+    // The SDK aborts its request when the consumer leaves early; that abort is part of the stop.
+    this.#call.stop();
+    return this.#pull(
+      () => (inner.return ? inner.return(value) : { done: true as const, value }),
+      this.#onReturned,
+    );
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<unknown>> {
+    const inner = this.#inner;
+    return this.#pull(() => {
+      if (inner.throw) return inner.throw(error);
+      throw error;
+    }, this.#onItem);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #pull(
+    read: () => IteratorResult<unknown> | Promise<IteratorResult<unknown>>,
+    onResult: (result: IteratorResult<unknown>) => IteratorResult<unknown>,
+  ): Promise<IteratorResult<unknown>> {
+    const call = this.#call;
+    if (call.isEnded) return Promise.resolve(read());
+    call.pullStarted();
+    let pending: Promise<IteratorResult<unknown>>;
+    try {
+      pending = Promise.resolve(read());
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.then(onResult, this.#onError);
+  }
 }

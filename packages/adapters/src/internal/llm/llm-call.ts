@@ -64,7 +64,7 @@ export class LlmCall implements Sweepable {
   private aborted = false;
   private stopping = false;
   private firstToken = false;
-  private token: object | undefined;
+  private registered = false;
   private aggregator: StreamAggregator | undefined;
 
   constructor(init: LlmCallInit) {
@@ -76,11 +76,13 @@ export class LlmCall implements Sweepable {
       captureContent: init.captureContent,
     });
     this.span = active.otelSpan;
-    // A span with no valid context (Glassbox disabled, no provider) must not hide the app's own parent span.
-    this.ctx = isSpanContextValid(this.span.spanContext())
-      ? trace.setSpan(context.active(), this.span)
-      : context.active();
     this.recording = this.span.isRecording();
+    // A span with no valid context (Glassbox disabled, no provider) must not hide the app's own parent
+    // span. A recording span always has a valid one: only the others need the (regex) check.
+    this.ctx =
+      this.recording || isSpanContextValid(this.span.spanContext())
+        ? trace.setSpan(context.active(), this.span)
+        : context.active();
     // A client option wins; else the active span's subtree override (a private step), else the global switch.
     this.contentOn = this.recording && (init.captureContent ?? contentCaptureEnabled());
     this.idleMs = init.idleTimeoutMs > 0 && Number.isFinite(init.idleTimeoutMs) ? init.idleTimeoutMs : 0;
@@ -97,13 +99,9 @@ export class LlmCall implements Sweepable {
     return context.with(this.ctx, fn);
   }
 
-  /** Sets attributes, skipping `undefined` and `null` values. */
-  set(attributes: Record<string, unknown>): void {
-    if (this.ended) return;
-    for (const key of Object.keys(attributes)) {
-      const value = attributes[key];
-      if (value !== undefined && value !== null) this.span.setAttribute(key, value as any);
-    }
+  /** Sets one attribute, skipping `undefined` and `null` (no object built and walked per reply). */
+  attr(key: string, value: unknown): void {
+    if (value !== undefined && value !== null && !this.ended) this.span.setAttribute(key, value as any);
   }
 
   /** Records a content attribute (bounded, redacted JSON) when content capture is on for this call. */
@@ -124,8 +122,9 @@ export class LlmCall implements Sweepable {
   watch(target: object): void {
     if (this.ended) return;
     this.unwatch();
-    this.token = {};
-    registry.register(target, this, this.token);
+    // The call is its own unregister token (held weakly): no token object per registration.
+    registry.register(target, this, this);
+    this.registered = true;
   }
 
   /** A consumer asked for the result (`await`, `.then`, `.withResponse()`): the request is now awaited. */
@@ -261,9 +260,9 @@ export class LlmCall implements Sweepable {
   }
 
   private unwatch(): void {
-    if (this.token === undefined) return;
-    registry.unregister(this.token);
-    this.token = undefined;
+    if (!this.registered) return;
+    registry.unregister(this);
+    this.registered = false;
   }
 
   /** Ends the call as `idle_timeout` when nothing is pending and nothing happened for `idleMs`. */

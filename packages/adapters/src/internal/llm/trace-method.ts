@@ -23,8 +23,8 @@ export interface LlmTraceOptions {
 export interface LlmMethodSpec {
   operation: 'chat' | 'text_completion' | 'embeddings';
   type: SpanType;
-  /** Request attributes read from the call's params (model, sampling settings, output type...). */
-  request(params: Obj): Record<string, unknown>;
+  /** Writes the request attributes read from the call's params (sampling settings, output type...) with `put`. */
+  request(params: Obj, attributes: Attributes): void;
   /** Records the request content; only called when content capture is on. */
   input?(params: Obj, call: LlmCall): void;
   /** Records a complete (non-streamed) reply. */
@@ -108,23 +108,26 @@ export function traceMethod(
   );
 }
 
+/** Sets `attributes[key]` unless the value is `undefined` or `null` (the SDK would drop those with a warning). */
+export function put(attributes: Attributes, key: string, value: unknown): void {
+  if (value !== undefined && value !== null) attributes[key] = value as Attributes[string];
+}
+
 function startCall(spec: LlmMethodSpec, params: Obj, settings: ClientSettings): LlmCall {
   const { options, server } = settings;
   const model = typeof params.model === 'string' ? params.model : undefined;
+  // Written key by key into one object: no intermediate objects to build and walk per request.
   const attributes: Attributes = {};
-  // Only defined values: `undefined` attributes would be dropped with a warning by the SDK.
-  const add = (values: Record<string, unknown>) => {
-    for (const key in values) if (values[key] != null) attributes[key] = values[key] as Attributes[string];
-  };
-  add({
-    [ATTR.GEN_AI_OPERATION_NAME]: spec.operation,
-    [ATTR.GEN_AI_PROVIDER_NAME]: settings.provider,
-    [ATTR.GEN_AI_REQUEST_MODEL]: model,
-    [ATTR.SERVER_ADDRESS]: server?.address,
-    [ATTR.SERVER_PORT]: server?.port,
-  });
-  add(spec.request(params));
-  if (options.attributes) add(options.attributes);
+  attributes[ATTR.GEN_AI_OPERATION_NAME] = spec.operation;
+  put(attributes, ATTR.GEN_AI_PROVIDER_NAME, settings.provider);
+  put(attributes, ATTR.GEN_AI_REQUEST_MODEL, model);
+  if (server !== undefined) {
+    attributes[ATTR.SERVER_ADDRESS] = server.address;
+    attributes[ATTR.SERVER_PORT] = server.port;
+  }
+  spec.request(params, attributes);
+  const extra = options.attributes;
+  if (extra) for (const key in extra) put(attributes, key, extra[key]);
   const name = options.name
     ? options.name(spec.operation, model)
     : model
