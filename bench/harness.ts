@@ -353,6 +353,9 @@ export const repoRoot = path.resolve(benchDir, '..');
 /** Set by the parent for its children: why the OpenAI adapter is not in the bundle, if it is not. */
 export const ADAPTER_NOTE_ENV = 'GLASSBOX_BENCH_ADAPTER_NOTE';
 
+/** Set by the parent for its children: Glassbox's `maxValueLength` when `--max-value-length` was given. */
+export const MAX_VALUE_LENGTH_ENV = 'GLASSBOX_BENCH_MAX_VALUE_LENGTH';
+
 /** The environment every scenario runs in: reproducible, and with every peer kept off the network. */
 function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -19,6 +19,7 @@ import {
   forkBench,
   guardNetwork,
   hasGc,
+  MAX_VALUE_LENGTH_ENV,
   repoRoot,
 } from './harness.js';
 import { caseTable, markdown, type ScenarioReport, targetLines } from './report.js';
@@ -43,10 +44,18 @@ interface Args {
   only: string[] | undefined;
   scenario: string | undefined;
   serveFakeLlm: boolean;
+  /** Glassbox's maxValueLength instead of its default (a run with it writes no results). */
+  maxValueLength: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: undefined, scenario: undefined, serveFakeLlm: false };
+  const args: Args = {
+    quick: false,
+    only: undefined,
+    scenario: undefined,
+    serveFakeLlm: false,
+    maxValueLength: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     // `pnpm bench -- --quick` passes the `--` through.
@@ -56,7 +65,11 @@ function parseArgs(argv: string[]): Args {
     else if (arg.startsWith('--only=')) args.only = arg.slice('--only='.length).split(',').filter(Boolean);
     else if (arg === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (arg === '--scenario') args.scenario = argv[++i];
-    else throw new Error(`unknown argument ${arg} (use --quick, --only=a,b)`);
+    else if (arg.startsWith('--max-value-length=')) {
+      args.maxValueLength = Number(arg.slice('--max-value-length='.length));
+      if (!Number.isInteger(args.maxValueLength) || args.maxValueLength < 1)
+        throw new Error(`--max-value-length takes a positive integer, not ${arg}`);
+    } else throw new Error(`unknown argument ${arg} (use --quick, --only=a,b, --max-value-length=N)`);
   }
   return args;
 }
@@ -170,6 +183,10 @@ async function main(): Promise<void> {
   );
   if (build.adapterNote) process.stdout.write(`note: ${build.adapterNote}\n`);
   const childEnv: Record<string, string> = build.adapterNote ? { [ADAPTER_NOTE_ENV]: build.adapterNote } : {};
+  if (args.maxValueLength !== undefined) {
+    childEnv[MAX_VALUE_LENGTH_ENV] = String(args.maxValueLength);
+    process.stdout.write(`Glassbox maxValueLength: ${args.maxValueLength} (results are not written)\n`);
+  }
   const loadBefore = os.loadavg();
   const reports: ScenarioReport[] = [];
   for (const id of ids) {
@@ -198,7 +215,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
   const failed = reports.filter((r) => r.skipped?.startsWith('FAILED') || r.blockedConnections.length > 0);
-  if (!args.quick && args.only === undefined) {
+  if (!args.quick && args.only === undefined && args.maxValueLength === undefined) {
     const results = {
       date: new Date().toISOString(),
       machine: {

@@ -31,7 +31,7 @@ import {
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import { CountingExporter, type Variant } from './harness.js';
+import { CountingExporter, MAX_VALUE_LENGTH_ENV, type Variant } from './harness.js';
 
 type Fn = (...args: any[]) => any;
 type GlassboxModule = typeof import('@glassbox/core');
@@ -131,12 +131,15 @@ export async function setupSdks(mode: SdkMode): Promise<Sdks> {
     traceloop: new CountingExporter(),
   };
 
+  // `pnpm bench -- --max-value-length=N` (never written to results): how capture size drives the cost.
+  const maxValueLength = process.env[MAX_VALUE_LENGTH_ENV];
   const handle = glassbox.init({
     serviceName: 'glassbox-bench',
     exporters: [exporters.glassbox],
     exportMode: 'batch',
     sampleRatio: ratio,
     logLevel: 'error',
+    ...(maxValueLength ? { maxValueLength: Number(maxValueLength) } : {}),
   });
   const glassboxProvider = (otelTrace.getTracerProvider() as ProxyTracerProvider).getDelegate();
 

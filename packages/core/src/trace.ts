@@ -1,5 +1,6 @@
 import {
   type Attributes,
+  type Context,
   context,
   isSpanContextValid,
   trace as otelTrace,
@@ -7,9 +8,15 @@ import {
 } from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
 import { GlassboxConfigError } from './errors.js';
-import { applyMapping, setJsonAttribute } from './internal/capture-attribute.js';
+import { applyMapping, setJsonAttribute, setNamedInputs } from './internal/capture-attribute.js';
 import { parameterNames } from './internal/param-names.js';
-import { contentOn, runInSpan, type SpanPlan, startPlannedSpan } from './internal/span-runner.js';
+import {
+  activeContext,
+  contentOn,
+  contentOverride,
+  runInSpan,
+  type SpanPlan,
+} from './internal/span-runner.js';
 import { getTracer, providerRegistered, state } from './internal/state.js';
 import { validateTraceOptions } from './internal/validate-trace-options.js';
 import { SpanType } from './span-type.js';
@@ -103,6 +110,11 @@ function makeDecorator(options: TraceOptions): TraceDecorator {
 
 interface WrapperPlan extends SpanPlan {
   nameResolved?: boolean;
+  /**
+   * The parameter names are distinct, and none is `__proto__` or `toJSON` (which would make `named` a
+   * different object): inputs are then written without building `named`.
+   */
+  namedDirectly?: boolean;
 }
 
 const PLAN = Symbol('glassbox.plan');
@@ -125,31 +137,46 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
     paramNames: undefined,
   };
 
-  const traced = function (this: unknown, ...args: unknown[]): unknown {
+  const traced = function (this: unknown): unknown {
     const isConstruct = new.target as Function | undefined;
     // Nothing would be recorded: tracing off, no provider registered at all, or (sampleRatio 0) a new
-    // root that the sampler would drop. A plain call, without making a span nobody records.
+    // root that the sampler would drop. A plain call, without making a span nobody records (and
+    // without copying the arguments into an array).
     if (!state.enabled || !providerRegistered()) {
-      return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+      // biome-ignore lint/complexity/noArguments: passed on as they are, no array per call.
+      return isConstruct ? Reflect.construct(fn, arguments, isConstruct) : fn.apply(this, arguments as never);
     }
     const parent = context.active();
     if (state.dropNewTraces && otelTrace.getSpan(parent) === undefined) {
-      return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+      // biome-ignore lint/complexity/noArguments: passed on as they are, no array per call.
+      return isConstruct ? Reflect.construct(fn, arguments, isConstruct) : fn.apply(this, arguments as never);
     }
-    const tracer = getTracer();
-    const { span, ctx } = startPlannedSpan(tracer, plan.name, plan.spanOptions, parent, plan.captureContent);
+    // biome-ignore lint/complexity/noArguments: spread once into the rest array of tracedCall.
+    return tracedCall(this, isConstruct, parent, ...arguments);
+  };
+
+  // A traced call that makes a span (kept apart so that the plain-call paths above copy nothing).
+  const tracedCall = (
+    self: unknown,
+    isConstruct: Function | undefined,
+    parent: Context,
+    ...args: unknown[]
+  ): unknown => {
+    const span = getTracer().startSpan(plan.name, plan.spanOptions, parent);
+    const ctx = activeContext(span, parent, plan.captureContent);
     if (!span.isRecording()) {
       // No provider, or the trace is sampled out: no capture work. A sampled-out span still becomes the
       // active span, so its children are dropped too and whole traces are kept or dropped together.
       if (!isSpanContextValid(span.spanContext())) {
-        return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(this, args);
+        return isConstruct ? Reflect.construct(fn, args, isConstruct) : fn.apply(self, args);
       }
       return isConstruct
         ? context.with(ctx, () => Reflect.construct(fn, args, isConstruct))
-        : context.with(ctx, fn, this, ...args);
+        : context.with(ctx, fn, self, ...args);
     }
-    if (plan.captureInputs !== false && contentOn(plan, parent)) captureInputs(plan, fn, this, args, span);
-    return runInSpan(plan, span, ctx, fn, this, args, isConstruct);
+    const content = contentOverride(plan, parent);
+    if (plan.captureInputs !== false && contentOn(content)) captureInputs(plan, fn, self, args, span);
+    return runInSpan(plan, span, ctx, fn, self, args, isConstruct, content);
   };
 
   Object.defineProperty(traced, PLAN, { value: plan });
@@ -157,16 +184,26 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
   return traced as AnyFunction;
 }
 
-function captureInputs(plan: SpanPlan, fn: Function, thisArg: unknown, args: unknown[], span: any): void {
+function captureInputs(plan: WrapperPlan, fn: Function, thisArg: unknown, args: unknown[], span: any): void {
   if (typeof plan.captureInputs === 'function') {
     const mapped = applyMapping(plan.captureInputs, thisArg, args);
     if (mapped.ok) setJsonAttribute(span, ATTR.INPUTS, mapped.value);
     return;
   }
   if (args.length === 0) return;
-  if (plan.paramNames === undefined) plan.paramNames = parameterNames(fn) ?? null;
+  if (plan.paramNames === undefined) {
+    const found = parameterNames(fn) ?? null;
+    plan.namedDirectly =
+      found !== null &&
+      new Set(found).size === found.length &&
+      !found.includes('__proto__') &&
+      !found.includes('toJSON');
+    plan.paramNames = found;
+  }
   const names = plan.paramNames;
-  if (names !== null && args.length <= names.length) {
+  if (names !== null && args.length <= names.length && plan.namedDirectly === true) {
+    setNamedInputs(span, names, args, args.length);
+  } else if (names !== null && args.length <= names.length) {
     const named: Record<string, unknown> = {};
     for (let i = 0; i < args.length; i++) named[names[i]!] = args[i];
     setJsonAttribute(span, ATTR.INPUTS, named);

@@ -48,7 +48,8 @@ export function withSpan<T>(nameOrOptions: string | SpanOptions, fn: (span: Acti
     parent,
     options.captureContent,
   );
-  const active = new ActiveSpan(span, options.captureContent ?? overrideIn(parent));
+  const content = options.captureContent ?? overrideIn(parent);
+  const active = new ActiveSpan(span, content);
   const plan: SpanPlan = {
     name: options.name,
     spanOptions: otelOptions(options),
@@ -60,7 +61,7 @@ export function withSpan<T>(nameOrOptions: string | SpanOptions, fn: (span: Acti
     captureContent: options.captureContent,
     paramNames: null,
   };
-  return runInSpan(plan, span, ctx, fn, undefined, [active], undefined) as T;
+  return runInSpan(plan, span, ctx, fn, undefined, [active], undefined, content) as T;
 }
 
 /** Starts a span parented to the active span (or `options.parent`) without making it active; the caller ends it. */

@@ -87,26 +87,92 @@ const redactorKeys = new WeakMap<Redactor, Map<string, KeyEntry>>();
 
 /** Serializes any value to bounded, redacted, always-valid JSON; never throws. */
 export function serialize(value: unknown, options: SerializeOptions): SerializeResult {
+  let out: string | SerializeResult;
   try {
-    const maxLength = effectiveMaxLength(options?.maxLength);
-    const redactor = options?.redactor;
+    out = serializeCapture(value, options?.maxLength, options?.redactor);
+  } catch {
+    // Options with a throwing getter: nothing was captured.
+    return UNSERIALIZABLE;
+  }
+  return typeof out === 'string' ? { json: out, truncated: false } : out;
+}
+
+/**
+ * `serialize` for the capture hot path: the same JSON, returned as a bare string when nothing was cut
+ * (most values: no options or result object per call), else as the result.
+ */
+export function serializeCapture(
+  value: unknown,
+  maxLength: number | undefined,
+  redactor: Redactor | undefined,
+): string | SerializeResult {
+  try {
+    const max = effectiveMaxLength(maxLength);
     const keys = keyCacheFor(redactor);
-    const fast = fastJson(value, maxLength, redactor, keys);
-    if (fast !== undefined) return { json: fast, truncated: false };
-    const bounded = new Serializer(maxLength, redactor, keys, false);
-    // MIN_MAX_LENGTH leaves room for every shortest form, so the bounded pass always writes the root.
-    if (bounded.writeRoot(value) && bounded.out.length <= maxLength) {
-      if (!bounded.cut) return { json: bounded.out, truncated: bounded.truncated };
-      if (bounded.mayFit) {
-        const exact = new Serializer(maxLength, redactor, keys, true, bounded.largeKeyLists);
-        if (exact.writeRoot(value) && exact.out.length <= maxLength) {
-          return { json: exact.out, truncated: exact.truncated };
-        }
-      }
-      return { json: bounded.out, truncated: true };
-    }
+    const fast = fastJson(value, max, redactor, keys);
+    if (fast !== undefined) return fast;
+    return serializeExactly(value, max, redactor, keys);
   } catch {
     // Only a defect or a stack overflow in user code gets here; the capture must not break the call.
+  }
+  return UNSERIALIZABLE;
+}
+
+/**
+ * The JSON of a call's arguments under their parameter names, exactly as `serializeCapture` writes the
+ * object `{ [names[i]]: args[i] }` (i < count), without building that object: the common case of
+ * captured inputs. `names` must be distinct, and none `__proto__` or `toJSON` (which would change what
+ * that object is).
+ */
+export function serializeNamedCapture(
+  names: readonly string[],
+  args: ArrayLike<unknown>,
+  count: number,
+  maxLength: number | undefined,
+  redactor: Redactor | undefined,
+): string | SerializeResult {
+  try {
+    const max = effectiveMaxLength(maxLength);
+    const keys = keyCacheFor(redactor);
+    if (redactor?.replace === undefined) {
+      const state = takeFastState(max, redactor, keys);
+      try {
+        // The object itself is a node, as in fastValue.
+        state.nodes = 1;
+        if (fastEntries(state, names, args, true, count, 0) && state.out.length <= max) return state.out;
+      } catch {
+        // A getter that throws: the Serializer records it as `[Throws: ...]`.
+      } finally {
+        releaseFastState(state);
+      }
+    }
+    const named: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) named[names[i]!] = args[i];
+    return serializeExactly(named, max, redactor, keys);
+  } catch {
+    // As in serializeCapture.
+  }
+  return UNSERIALIZABLE;
+}
+
+/** The Serializer's bounded pass, then its exact pass when the bounded one cut a value that may fit. */
+function serializeExactly(
+  value: unknown,
+  maxLength: number,
+  redactor: Redactor | undefined,
+  keys: Map<string, KeyEntry>,
+): SerializeResult {
+  const bounded = new Serializer(maxLength, redactor, keys, false);
+  // MIN_MAX_LENGTH leaves room for every shortest form, so the bounded pass always writes the root.
+  if (bounded.writeRoot(value) && bounded.out.length <= maxLength) {
+    if (!bounded.cut) return { json: bounded.out, truncated: bounded.truncated };
+    if (bounded.mayFit) {
+      const exact = new Serializer(maxLength, redactor, keys, true, bounded.largeKeyLists);
+      if (exact.writeRoot(value) && exact.out.length <= maxLength) {
+        return { json: exact.out, truncated: exact.truncated };
+      }
+    }
+    return { json: bounded.out, truncated: true };
   }
   return UNSERIALIZABLE;
 }
@@ -118,9 +184,29 @@ const FAST_MAX_DEPTH = 8;
 interface FastState {
   out: string;
   nodes: number;
-  readonly max: number;
-  readonly redactor: Redactor | undefined;
-  readonly keys: Map<string, KeyEntry>;
+  max: number;
+  redactor: Redactor | undefined;
+  keys: Map<string, KeyEntry>;
+}
+
+/** One FastState reused by every call (a getter that serializes while we write gets a fresh one). */
+let spareFastState: FastState | undefined;
+
+function takeFastState(max: number, redactor: Redactor | undefined, keys: Map<string, KeyEntry>): FastState {
+  const state = spareFastState ?? { out: '', nodes: 0, max, redactor, keys };
+  spareFastState = undefined;
+  state.out = '';
+  state.nodes = 0;
+  state.max = max;
+  state.redactor = redactor;
+  state.keys = keys;
+  return state;
+}
+
+function releaseFastState(state: FastState): void {
+  state.out = '';
+  state.redactor = undefined;
+  spareFastState = state;
 }
 
 /**
@@ -135,32 +221,25 @@ function fastJson(
   keys: Map<string, KeyEntry>,
 ): string | undefined {
   if (redactor?.replace !== undefined) return undefined;
-  const state: FastState = { out: '', nodes: 0, max: maxLength, redactor, keys };
+  const state = takeFastState(maxLength, redactor, keys);
   try {
     if (!fastValue(state, value, 0) || state.out.length > maxLength) return undefined;
+    return state.out;
   } catch {
     // A getter or an index that throws: the Serializer records it as `[Throws: ...]`.
     return undefined;
+  } finally {
+    releaseFastState(state);
   }
-  return state.out;
 }
 
 function fastValue(state: FastState, value: unknown, depth: number): boolean {
   if (++state.nodes > FAST_MAX_NODES || state.out.length > state.max) return false;
   switch (typeof value) {
-    case 'string': {
+    case 'string':
       if (value.length > state.max) return false;
-      let text = value;
-      if (state.redactor !== undefined) {
-        try {
-          text = state.redactor.redactText(value);
-        } catch {
-          text = REDACTED;
-        }
-      }
-      state.out += quote(text);
+      state.out += redactedToken(state.redactor, value);
       return true;
-    }
     case 'number':
       state.out += Number.isFinite(value) ? String(value) : 'null';
       return true;
@@ -195,10 +274,25 @@ function fastValue(state: FastState, value: unknown, depth: number): boolean {
   if ((proto !== Object.prototype && proto !== null) || hasOwn.call(value, 'toJSON')) return false;
   const own = Object.keys(value);
   if (own.length > FAST_MAX_NODES) return false;
+  return fastEntries(state, own, value, false, own.length, depth);
+}
+
+/**
+ * Writes `{"key":value,...}` for `keys[0..count)`; a value is `source[key]`, or `source[i]` when
+ * `byIndex` (the arguments of a call, written under their parameter names).
+ */
+function fastEntries(
+  state: FastState,
+  keys: readonly string[],
+  source: object,
+  byIndex: boolean,
+  count: number,
+  depth: number,
+): boolean {
   state.out += '{';
   let written = 0;
-  for (let i = 0; i < own.length; i++) {
-    const key = own[i]!;
+  for (let i = 0; i < count; i++) {
+    const key = keys[i]!;
     const entry = fastKeyEntry(state, key);
     if (entry === undefined) return false;
     if (entry.secret) {
@@ -206,7 +300,7 @@ function fastValue(state: FastState, value: unknown, depth: number): boolean {
       written++;
       continue;
     }
-    const item = (value as Record<string, unknown>)[key];
+    const item = byIndex ? (source as ArrayLike<unknown>)[i] : (source as Record<string, unknown>)[key];
     if (item === undefined) continue;
     state.out += written === 0 ? entry.fragment : entry.commaFragment;
     if (!fastValue(state, item, depth + 1)) return false;
@@ -335,8 +429,7 @@ class Serializer {
   private writeString(text: string, prefix: string, limit: number): boolean {
     const room = limit - this.out.length - prefix.length;
     if (text.length + 2 <= room) {
-      const redacted = this.redact(text);
-      const token = quote(redacted);
+      const token = redactedToken(this.redactor, text);
       if (token.length <= room) {
         this.out += prefix + token;
         return true;
@@ -786,14 +879,37 @@ function effectiveMaxLength(maxLength: unknown): number {
   return Math.min(MAX_MAX_LENGTH, Math.max(MIN_MAX_LENGTH, Math.floor(maxLength)));
 }
 
+// The key cache of the redactor used last: one comparison instead of a WeakMap lookup per value.
+let lastRedactor: Redactor | undefined;
+let lastRedactorKeys: Map<string, KeyEntry> = plainKeys;
+
 function keyCacheFor(redactor: Redactor | undefined): Map<string, KeyEntry> {
-  if (redactor === undefined) return plainKeys;
-  let cache = redactorKeys.get(redactor);
-  if (cache === undefined) {
-    cache = new Map();
-    redactorKeys.set(redactor, cache);
+  if (redactor === lastRedactor) return lastRedactorKeys;
+  let cache = plainKeys;
+  if (redactor !== undefined) {
+    const known = redactorKeys.get(redactor);
+    if (known === undefined) {
+      cache = new Map();
+      redactorKeys.set(redactor, cache);
+    } else {
+      cache = known;
+    }
   }
+  lastRedactor = redactor;
+  lastRedactorKeys = cache;
   return cache;
+}
+
+/** A string value's JSON token: redacted, then quoted. */
+function redactedToken(redactor: Redactor | undefined, text: string): string {
+  if (redactor === undefined) return quote(text);
+  let redacted: string;
+  try {
+    redacted = redactor.redactText(text);
+  } catch {
+    redacted = REDACTED;
+  }
+  return quote(redacted);
 }
 
 function quote(text: string): string {

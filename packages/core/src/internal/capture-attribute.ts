@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
-import { serialize } from '../capture/serialize.js';
+import { type SerializeResult, serializeCapture, serializeNamedCapture } from '../capture/serialize.js';
 import { logger } from './logger.js';
 import { state } from './state.js';
 
@@ -15,12 +15,38 @@ export function setJsonAttribute(span: Span, key: string, value: unknown): void 
   if (value === SKIP_CAPTURE) return;
   try {
     const capture = state.capture;
-    const result = serialize(value, { maxLength: capture.maxValueLength, redactor: capture.redactor });
-    span.setAttribute(key, result.json);
-    if (result.truncated) span.setAttribute(ATTR.TRUNCATED, true);
+    setSerialized(span, key, serializeCapture(value, capture.maxValueLength, capture.redactor));
   } catch (error) {
     logger.once('warn', `could not capture ${key}: ${String(error)}`, `capture:${key}`);
   }
+}
+
+/**
+ * Sets a call's inputs as `setJsonAttribute(span, ATTR.INPUTS, { [names[i]]: args[i] })` would (i < count),
+ * without building that object. `names` must be distinct, and none `__proto__` or `toJSON`.
+ */
+export function setNamedInputs(
+  span: Span,
+  names: readonly string[],
+  args: ArrayLike<unknown>,
+  count: number,
+): void {
+  try {
+    const capture = state.capture;
+    const out = serializeNamedCapture(names, args, count, capture.maxValueLength, capture.redactor);
+    setSerialized(span, ATTR.INPUTS, out);
+  } catch (error) {
+    logger.once('warn', `could not capture ${ATTR.INPUTS}: ${String(error)}`, `capture:${ATTR.INPUTS}`);
+  }
+}
+
+function setSerialized(span: Span, key: string, out: string | SerializeResult): void {
+  if (typeof out === 'string') {
+    span.setAttribute(key, out);
+    return;
+  }
+  span.setAttribute(key, out.json);
+  if (out.truncated) span.setAttribute(ATTR.TRUNCATED, true);
 }
 
 /** Applies a user's capture mapping function; a mapping that throws is reported and captures nothing. */

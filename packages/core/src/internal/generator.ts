@@ -14,6 +14,12 @@ export function isAsyncGenerator(value: unknown): boolean {
   return toStringTag.call(value) === '[object AsyncGenerator]';
 }
 
+/** Either kind of generator object, with one tag lookup. */
+export function isGenerator(value: unknown): boolean {
+  const tag = toStringTag.call(value);
+  return tag === '[object Generator]' || tag === '[object AsyncGenerator]';
+}
+
 /** At most this many yielded items are kept for the outputs attribute (the count is always exact). */
 const MAX_KEPT_ITEMS = 1000;
 
@@ -24,6 +30,8 @@ interface GeneratorRecord {
   span: Span;
   ctx: Context;
   plan: SpanPlan;
+  /** The call's capture override (see `contentOverride`). */
+  content: boolean | undefined;
   thisArg: unknown;
   items: unknown[];
   keptChars: number;
@@ -54,12 +62,14 @@ export function instrumentGenerator<G extends AnyGenerator>(
   ctx: Context,
   plan: SpanPlan,
   thisArg: unknown,
+  content: boolean | undefined,
 ): G {
   const now = Date.now();
   const record: GeneratorRecord = {
     span,
     ctx,
     plan,
+    content,
     thisArg,
     items: [],
     keptChars: 0,
@@ -108,6 +118,7 @@ export function instrumentGenerator<G extends AnyGenerator>(
     const onSettled = settled[kind];
     // next/return/throw take one argument: no rest array and no closure per item.
     return function (this: unknown, value?: unknown) {
+      // biome-ignore lint/complexity/noArguments: tells next() from next(undefined) without a rest array per item.
       const given = arguments.length > 0;
       if (record.done) return given ? orig.call(this, value) : orig.call(this);
       let out: any;
@@ -155,5 +166,11 @@ function finishOutputs(record: GeneratorRecord): void {
   if (items.length === 0 && typeof plan.captureOutputs !== 'function') return;
   // A stream of text chunks reads best as the text it adds up to.
   const allStrings = items.length > 0 && items.every((i) => typeof i === 'string');
-  captureOutput(plan, span, record.ctx, allStrings ? (items as string[]).join('') : items, record.thisArg);
+  captureOutput(
+    plan,
+    span,
+    record.content,
+    allStrings ? (items as string[]).join('') : items,
+    record.thisArg,
+  );
 }

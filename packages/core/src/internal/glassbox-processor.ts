@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config.js';
 import { ExportQueue } from './export-queue.js';
 import { logger } from './logger.js';
 import { state } from './state.js';
-import { getTraceScope } from './trace-context.js';
+import { getTraceScope, hasTraceAttributes } from './trace-context.js';
 
 /**
  * Glassbox's span processor: counts spans, gives every span started inside a trace scope its session,
@@ -36,7 +36,7 @@ export class GlassboxSpanProcessor implements SpanProcessor {
     state.processorActive = true;
     state.stats.spansStarted++;
     const scope = getTraceScope(parentContext);
-    if (scope !== undefined) span.setAttributes(scope.flat);
+    if (scope !== undefined && hasTraceAttributes(scope)) span.setAttributes(scope.flat);
     for (const p of this.extra) {
       try {
         p.onStart(span, parentContext);

@@ -4,16 +4,24 @@ import {
   context,
   isSpanContextValid,
   type Span,
+  type SpanContext,
   SpanKind,
   trace,
 } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
 import { applyMapping, setJsonAttribute } from './capture-attribute.js';
 import { recordSpanError } from './errors.js';
-import { instrumentGenerator, isAsyncGenerator, isSyncGenerator } from './generator.js';
+import { instrumentGenerator, isGenerator } from './generator.js';
+import { contextWithSpan } from './layered-context.js';
 import { logger } from './logger.js';
-import { CAPTURE_CONTENT_KEY, contentEnabledIn, state as stateRef } from './state.js';
-import { createTraceScope, getTraceScope, TRACE_SCOPE_KEY } from './trace-context.js';
+import { CAPTURE_CONTENT_KEY, contentOverrideIn, state as stateRef } from './state.js';
+import {
+  createTraceScope,
+  getTraceScope,
+  hasTraceAttributes,
+  NO_TRACE_ATTRIBUTES,
+  TRACE_SCOPE_KEY,
+} from './trace-context.js';
 
 /** Everything about a traced function that can be worked out once, at wrap time. */
 export interface SpanPlan {
@@ -36,25 +44,55 @@ export function startPlannedSpan(
   captureContent?: boolean,
 ): { span: Span; ctx: Context } {
   const span = tracer.startSpan(name, spanOptions, parent);
-  let ctx = trace.setSpan(parent, span);
-  if (!span.isRecording()) return { span, ctx };
-  // A per-span override holds for the whole subtree (an LLM call inside a private step stays private).
-  if (captureContent !== undefined) ctx = ctx.setValue(CAPTURE_CONTENT_KEY, captureContent);
-  const scope = getTraceScope(parent);
-  // Without our span processor (an app's own OpenTelemetry setup), apply trace attributes ourselves.
-  if (scope !== undefined && !processorActive()) span.setAttributes(scope.flat);
-  const parentSpan = trace.getSpan(parent);
-  const parentContext = parentSpan?.spanContext();
-  if (parentContext === undefined || parentContext.isRemote || !isSpanContextValid(parentContext)) {
-    // A local root: give its trace a scope of its own, so `updateCurrentTrace` can reach this span.
-    ctx = ctx.setValue(TRACE_SCOPE_KEY, createTraceScope(scope?.attrs ?? {}, span));
-  }
-  return { span, ctx };
+  return { span, ctx: activeContext(span, parent, captureContent) };
 }
 
-/** Whether content (inputs/outputs) is captured for this plan in this context. */
-export function contentOn(plan: SpanPlan, ctx: Context): boolean {
-  return plan.captureContent ?? contentEnabledIn(ctx);
+/**
+ * The context in which `span`, just started under `parent`, is active: with its `captureContent`
+ * override (which holds for the whole subtree: an LLM call inside a private step stays private) and,
+ * for a local root, a trace scope of its own so that `updateCurrentTrace` can reach it.
+ */
+export function activeContext(span: Span, parent: Context, captureContent: boolean | undefined): Context {
+  if (!span.isRecording()) return contextWithSpan(parent, span);
+  const scope = getTraceScope(parent);
+  // Without our span processor (an app's own OpenTelemetry setup), apply trace attributes ourselves.
+  if (scope !== undefined && !stateRef.processorActive && hasTraceAttributes(scope)) {
+    span.setAttributes(scope.flat);
+  }
+  if (!isLocalRoot(span, parent)) {
+    return captureContent === undefined
+      ? contextWithSpan(parent, span)
+      : contextWithSpan(parent, span, CAPTURE_CONTENT_KEY, captureContent);
+  }
+  const rootScope = createTraceScope(scope?.attrs ?? NO_TRACE_ATTRIBUTES, span);
+  return captureContent === undefined
+    ? contextWithSpan(parent, span, TRACE_SCOPE_KEY, rootScope)
+    : contextWithSpan(parent, span, CAPTURE_CONTENT_KEY, captureContent, TRACE_SCOPE_KEY, rootScope);
+}
+
+/** Whether `span` starts a local trace: no parent, an invalid one, or a remote one (another process). */
+function isLocalRoot(span: Span, parent: Context): boolean {
+  // Spans of the OpenTelemetry SDK (2.x) carry the parent they were given, and only a valid one: reading
+  // it saves validating the parent's ids a second time (two regular expressions per span).
+  if ('parentSpanContext' in span) {
+    const taken = (span as { parentSpanContext?: SpanContext }).parentSpanContext;
+    return taken === undefined || Boolean(taken.isRemote);
+  }
+  const parentContext = trace.getSpan(parent)?.spanContext();
+  return parentContext === undefined || Boolean(parentContext.isRemote) || !isSpanContextValid(parentContext);
+}
+
+/**
+ * The capture override of a call: the plan's own `captureContent`, else the one in force where the call
+ * started (read once per call); `undefined` defers to the global switch, read when the capture happens.
+ */
+export function contentOverride(plan: SpanPlan, parent: Context): boolean | undefined {
+  return plan.captureContent ?? contentOverrideIn(parent);
+}
+
+/** Whether content (inputs/outputs) is captured under a call's override. */
+export function contentOn(override: boolean | undefined): boolean {
+  return override ?? stateRef.capture.captureContent;
 }
 
 /**
@@ -70,6 +108,7 @@ export function runInSpan(
   thisArg: unknown,
   args: unknown[],
   isConstruct: Function | undefined,
+  content: boolean | undefined,
 ): unknown {
   let result: unknown;
   try {
@@ -81,14 +120,17 @@ export function runInSpan(
     span.end();
     throw error;
   }
-  return settle(plan, span, ctx, result, thisArg);
+  return settle(plan, span, ctx, result, thisArg, content);
 }
 
-function processorActive(): boolean {
-  return stateRef.processorActive;
-}
-
-function settle(plan: SpanPlan, span: Span, ctx: Context, result: unknown, thisArg: unknown): unknown {
+function settle(
+  plan: SpanPlan,
+  span: Span,
+  ctx: Context,
+  result: unknown,
+  thisArg: unknown,
+  content: boolean | undefined,
+): unknown {
   if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
     let then: unknown;
     try {
@@ -97,12 +139,10 @@ function settle(plan: SpanPlan, span: Span, ctx: Context, result: unknown, thisA
       then = undefined;
     }
     if (typeof then === 'function')
-      return settleThenable(plan, span, ctx, result as PromiseLike<unknown>, then, thisArg);
-    if (isAsyncGenerator(result) || isSyncGenerator(result)) {
-      return instrumentGenerator(result as any, span, ctx, plan, thisArg);
-    }
+      return settleThenable(plan, span, ctx, result as PromiseLike<unknown>, then, thisArg, content);
+    if (isGenerator(result)) return instrumentGenerator(result as any, span, ctx, plan, thisArg, content);
   }
-  captureOutput(plan, span, ctx, result, thisArg);
+  captureOutput(plan, span, content, result, thisArg);
   span.end();
   return result;
 }
@@ -114,13 +154,14 @@ function settleThenable(
   thenable: PromiseLike<unknown>,
   then: Function,
   thisArg: unknown,
+  content: boolean | undefined,
 ): unknown {
   const onFulfilled = (value: unknown) => {
-    if (value !== null && typeof value === 'object' && (isAsyncGenerator(value) || isSyncGenerator(value))) {
+    if (value !== null && typeof value === 'object' && isGenerator(value)) {
       // A function that resolves to a generator: the span lives on until the iteration ends.
-      return instrumentGenerator(value as any, span, ctx, plan, thisArg);
+      return instrumentGenerator(value as any, span, ctx, plan, thisArg, content);
     }
-    captureOutput(plan, span, ctx, value, thisArg);
+    captureOutput(plan, span, content, value, thisArg);
     span.end();
     return value;
   };
@@ -153,15 +194,15 @@ function settleThenable(
   return thenable;
 }
 
-/** Records the outputs of a finished call under the plan's capture rules. */
+/** Records the outputs of a finished call under the plan's capture rules and the call's override. */
 export function captureOutput(
   plan: SpanPlan,
   span: Span,
-  ctx: Context,
+  content: boolean | undefined,
   value: unknown,
   thisArg: unknown,
 ): void {
-  if (plan.captureOutputs === false || !contentOn(plan, ctx) || !span.isRecording()) return;
+  if (plan.captureOutputs === false || !contentOn(content) || !span.isRecording()) return;
   if (typeof plan.captureOutputs === 'function') {
     const mapped = applyMapping(plan.captureOutputs, thisArg, [value]);
     if (mapped.ok) setJsonAttribute(span, ATTR.OUTPUTS, mapped.value);

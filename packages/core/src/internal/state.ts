@@ -69,6 +69,12 @@ export function contentEnabledIn(ctx: Context = context.active()): boolean {
   return typeof override === 'boolean' ? override : state.capture.captureContent;
 }
 
+/** The `captureContent` override in force in a context (a span's option, inherited), if any. */
+export function contentOverrideIn(ctx: Context): boolean | undefined {
+  const override = ctx.getValue(CAPTURE_CONTENT_KEY);
+  return typeof override === 'boolean' ? override : undefined;
+}
+
 /** The tracer our spans go through: the global one, so an app's own provider is used when it has one. */
 export function getTracer(): Tracer {
   let tracer = state.tracer;

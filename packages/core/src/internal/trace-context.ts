@@ -27,8 +27,18 @@ export function getTraceScope(ctx: Context): TraceScope | undefined {
   return ctx.getValue(TRACE_SCOPE_KEY) as TraceScope | undefined;
 }
 
+/** The attributes of a trace that has none; shared by every such scope, never mutated. */
+export const NO_TRACE_ATTRIBUTES: TraceAttributes = Object.freeze({});
+/** What `flatten` gives for no attributes: shared, so that `hasTraceAttributes` is one comparison. */
+const NO_FLAT_ATTRIBUTES: Attributes = Object.freeze({});
+
 export function createTraceScope(attrs: TraceAttributes, root: Span | undefined): TraceScope {
-  return { attrs, flat: flatten(attrs), root };
+  return { attrs, flat: attrs === NO_TRACE_ATTRIBUTES ? NO_FLAT_ATTRIBUTES : flatten(attrs), root };
+}
+
+/** Whether a scope has any span attributes to apply (most traces have none). */
+export function hasTraceAttributes(scope: TraceScope): boolean {
+  return scope.flat !== NO_FLAT_ATTRIBUTES;
 }
 
 /** Merges trace attributes: later values win, tags are unioned, metadata is merged key by key. */
@@ -47,6 +57,14 @@ export function updateScope(scope: TraceScope, extra: TraceAttributes): void {
 }
 
 function flatten(attrs: TraceAttributes): Attributes {
+  if (
+    attrs.sessionId === undefined &&
+    attrs.userId === undefined &&
+    (attrs.tags === undefined || attrs.tags.length === 0) &&
+    attrs.metadata === undefined
+  ) {
+    return NO_FLAT_ATTRIBUTES;
+  }
   const out: Attributes = {};
   if (attrs.sessionId !== undefined) out[ATTR.SESSION_ID] = String(attrs.sessionId);
   if (attrs.userId !== undefined) out[ATTR.USER_ID] = String(attrs.userId);
