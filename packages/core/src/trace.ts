@@ -142,12 +142,8 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
     // Nothing would be recorded: tracing off, no provider registered at all, or (sampleRatio 0) a new
     // root that the sampler would drop. A plain call, without making a span nobody records (and
     // without copying the arguments into an array).
-    if (!state.enabled || !providerRegistered()) {
-      // biome-ignore lint/complexity/noArguments: passed on as they are, no array per call.
-      return isConstruct ? Reflect.construct(fn, arguments, isConstruct) : fn.apply(this, arguments as never);
-    }
-    const parent = context.active();
-    if (state.dropNewTraces && otelTrace.getSpan(parent) === undefined) {
+    const parent = state.enabled && providerRegistered() ? context.active() : undefined;
+    if (parent === undefined || (state.dropNewTraces && otelTrace.getSpan(parent) === undefined)) {
       // biome-ignore lint/complexity/noArguments: passed on as they are, no array per call.
       return isConstruct ? Reflect.construct(fn, arguments, isConstruct) : fn.apply(this, arguments as never);
     }

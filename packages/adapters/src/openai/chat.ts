@@ -13,7 +13,14 @@ import {
 } from '../internal/llm/parts.js';
 import { type LlmMethodSpec, put } from '../internal/llm/trace-method.js';
 import { chatChoiceMessage, chatInputMessages } from './chat-messages.js';
-import { finishReason, outputType, putSampling, recordUsage, toolDefinitions } from './shared.js';
+import {
+  finishReason,
+  outputType,
+  putSampling,
+  recordChoicesResponse,
+  recordUsage,
+  toolDefinitions,
+} from './shared.js';
 
 /** `chat.completions.create`: operation `chat`, non-streamed and streamed. */
 export const chatCompletionsSpec: LlmMethodSpec = {
@@ -28,14 +35,7 @@ export const chatCompletionsSpec: LlmMethodSpec = {
     call.content(ATTR.GEN_AI_TOOL_DEFINITIONS, toolDefinitions(params.tools ?? params.functions));
   },
   response(completion, call) {
-    const choices = Array.isArray(completion.choices) ? completion.choices.filter(isObj) : [];
-    call.attr(ATTR.GEN_AI_RESPONSE_ID, str(completion.id));
-    call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(completion.model));
-    call.attr(
-      ATTR.GEN_AI_RESPONSE_FINISH_REASONS,
-      choices.map((c) => finishReason(c.finish_reason)),
-    );
-    recordUsage(call, completion.usage);
+    const choices = recordChoicesResponse(completion, call);
     if (call.contentOn) call.content(ATTR.GEN_AI_OUTPUT_MESSAGES, choices.map(chatChoiceMessage));
   },
   stream: (_params, call) => new ChatStream(call.contentOn),

@@ -2,7 +2,7 @@ import { ATTR, captureSettings, SpanType } from '@glassbox/core';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import { appendBounded, isObj, num, str, textPart } from '../internal/llm/parts.js';
 import type { LlmMethodSpec } from '../internal/llm/trace-method.js';
-import { finishReason, putSampling, recordUsage } from './shared.js';
+import { finishReason, putSampling, recordChoicesResponse, recordUsage } from './shared.js';
 
 /** Legacy `completions.create`: operation `text_completion`, non-streamed and streamed. */
 export const completionsSpec: LlmMethodSpec = {
@@ -20,14 +20,7 @@ export const completionsSpec: LlmMethodSpec = {
       );
   },
   response(completion, call) {
-    const choices = Array.isArray(completion.choices) ? completion.choices.filter(isObj) : [];
-    call.attr(ATTR.GEN_AI_RESPONSE_ID, str(completion.id));
-    call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(completion.model));
-    call.attr(
-      ATTR.GEN_AI_RESPONSE_FINISH_REASONS,
-      choices.map((c) => finishReason(c.finish_reason)),
-    );
-    recordUsage(call, completion.usage);
+    const choices = recordChoicesResponse(completion, call);
     call.content(
       ATTR.GEN_AI_OUTPUT_MESSAGES,
       choices.map((c) => ({

@@ -38,6 +38,19 @@ export function recordUsage(call: LlmCall, usage: unknown): void {
   }
 }
 
+/** Records id, model, finish reasons and usage of a response with `choices` (chat or legacy completion); returns its choices. */
+export function recordChoicesResponse(completion: Obj, call: LlmCall): Obj[] {
+  const choices = Array.isArray(completion.choices) ? completion.choices.filter(isObj) : [];
+  call.attr(ATTR.GEN_AI_RESPONSE_ID, str(completion.id));
+  call.attr(ATTR.GEN_AI_RESPONSE_MODEL, str(completion.model));
+  call.attr(
+    ATTR.GEN_AI_RESPONSE_FINISH_REASONS,
+    choices.map((c) => finishReason(c.finish_reason)),
+  );
+  recordUsage(call, completion.usage);
+  return choices;
+}
+
 /** `gen_ai.request.stop_sequences` from a `stop` param (a string or a list). */
 export function stopSequences(stop: unknown): string[] | undefined {
   if (typeof stop === 'string') return [stop];
