@@ -13,6 +13,7 @@ import {
 import { createRedactor } from './capture/redact.js';
 import { type InitOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { GlassboxSpanProcessor } from './internal/glassbox-processor.js';
+import { PooledIdGenerator } from './internal/id-generator.js';
 import { logger } from './internal/logger.js';
 import { resetTracer, type Stats, state } from './internal/state.js';
 
@@ -97,7 +98,12 @@ export function init(options?: InitOptions): Glassbox {
         ...(config.serviceName ? { 'service.name': config.serviceName } : {}),
       }),
     );
-    const provider = new BasicTracerProvider({ resource, sampler, spanProcessors: [processor] });
+    const provider = new BasicTracerProvider({
+      resource,
+      sampler,
+      spanProcessors: [processor],
+      idGenerator: new PooledIdGenerator(),
+    });
     registerContextAndPropagation();
     trace.setGlobalTracerProvider(provider);
     installation.provider = provider;

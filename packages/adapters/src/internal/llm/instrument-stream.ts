@@ -133,14 +133,18 @@ class TracedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
     };
   }
 
-  next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
-    // The hot path (one call per item): no closure per read.
+  next(value?: unknown): Promise<IteratorResult<unknown>> {
+    // The hot path (one call per item): no closure and no argument array per read; `next()` and
+    // `next(value)` stay apart, as the caller made them.
     const call = this.#call;
-    if (call.isEnded) return Promise.resolve(this.#inner.next(...args));
+    const inner = this.#inner;
+    // biome-ignore lint/complexity/noArguments: counting arguments allocates nothing, a rest array would.
+    const withValue = arguments.length > 0;
+    if (call.isEnded) return Promise.resolve(withValue ? inner.next(value) : inner.next());
     call.pullStarted();
     let pending: Promise<IteratorResult<unknown>>;
     try {
-      pending = Promise.resolve(this.#inner.next(...args));
+      pending = Promise.resolve(withValue ? inner.next(value) : inner.next());
     } catch (error) {
       pending = Promise.reject(error);
     }
