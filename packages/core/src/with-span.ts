@@ -12,7 +12,7 @@ import {
 import { ActiveSpan } from './active-span.js';
 import { ATTR } from './attributes.js';
 import { SKIP_CAPTURE } from './internal/capture-attribute.js';
-import { runInSpan, type SpanPlan, startPlannedSpan } from './internal/span-runner.js';
+import { runInSpan, type SpanPlan, startDetachedSpan, startPlannedSpan } from './internal/span-runner.js';
 import { CAPTURE_CONTENT_KEY, getTracer, state } from './internal/state.js';
 import { validateSpanOptions } from './internal/validate-span-options.js';
 import { SpanType } from './span-type.js';
@@ -70,13 +70,7 @@ export function startSpan(options: SpanOptions): ActiveSpan {
   validateSpanOptions(options, 'startSpan');
   if (!state.enabled) return new ActiveSpan(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
   const parent = parentContext(options.parent);
-  const { span } = startPlannedSpan(
-    getTracer(),
-    options.name,
-    otelOptions(options),
-    parent,
-    options.captureContent,
-  );
+  const span = startDetachedSpan(getTracer(), options.name, otelOptions(options), parent);
   return new ActiveSpan(span, options.captureContent ?? overrideIn(parent));
 }
 

@@ -48,6 +48,25 @@ export function startPlannedSpan(
 }
 
 /**
+ * Starts a span that is not made active (`startSpan`): no context is built for it, since none would be
+ * used; a span started where `parent`'s trace has attributes still gets them.
+ */
+export function startDetachedSpan(
+  tracer: { startSpan: (name: string, options: any, ctx: Context) => Span },
+  name: string,
+  spanOptions: { kind: SpanKind; attributes?: Attributes; links?: any; startTime?: any },
+  parent: Context,
+): Span {
+  const span = tracer.startSpan(name, spanOptions, parent);
+  // Without our span processor (an app's own OpenTelemetry setup), apply trace attributes ourselves.
+  if (!stateRef.processorActive && span.isRecording()) {
+    const scope = getTraceScope(parent);
+    if (scope !== undefined && hasTraceAttributes(scope)) span.setAttributes(scope.flat);
+  }
+  return span;
+}
+
+/**
  * The context in which `span`, just started under `parent`, is active: with its `captureContent`
  * override (which holds for the whole subtree: an LLM call inside a private step stays private) and,
  * for a local root, a trace scope of its own so that `updateCurrentTrace` can reach it.
