@@ -2,11 +2,18 @@
  * An OpenAI chat call through `traceOpenAI(client)` against the local fake LLM server, next to the same
  * call through a bare client: the adapter's cost as a share of a local round trip (target: under 5%).
  *
+ * A third row, `raw-otel`, wraps the bare client in hand-written OpenTelemetry doing the same recording
+ * (request attributes, JSON of the messages, response id/model/usage/finish reasons, JSON of the reply,
+ * for a stream the text gathered while reading it): what any tracing of this call costs here, so the
+ * adapter's overhead also reads as a ratio to it.
+ *
  * The fake server runs in a process of its own (started from run.ts with --serve-fake-llm), so the
  * round trip is the client's work plus loopback HTTP, not the server's JSON work on our event loop; a
  * same-process server would inflate the round trip and flatter the percentage.
  */
 import type { ChildProcess } from 'node:child_process';
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import {
   ADAPTER_NOTE_ENV,
@@ -48,6 +55,96 @@ function startServerProcess(): Promise<{ child: ChildProcess; baseURL: string }>
   });
 }
 
+const REQUEST_ATTRIBUTES = (baseURL: string) => {
+  const url = new URL(baseURL);
+  return {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o-mini',
+    'server.address': url.hostname,
+    'server.port': Number(url.port),
+  };
+};
+
+type Completion = OpenAI.Chat.Completions.ChatCompletion;
+
+/** Hand-written OpenTelemetry around a non-streamed chat call, recording what the adapter records. */
+function rawChat(tracer: Tracer, client: OpenAI, baseURL: string) {
+  const attributes = REQUEST_ATTRIBUTES(baseURL);
+  return () =>
+    tracer.startActiveSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      if (span.isRecording()) span.setAttribute('gen_ai.input.messages', JSON.stringify(MESSAGES));
+      try {
+        const completion: Completion = await client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: MESSAGES,
+        });
+        if (span.isRecording()) {
+          span.setAttribute('gen_ai.response.id', completion.id);
+          span.setAttribute('gen_ai.response.model', completion.model);
+          span.setAttribute('gen_ai.usage.input_tokens', completion.usage?.prompt_tokens ?? 0);
+          span.setAttribute('gen_ai.usage.output_tokens', completion.usage?.completion_tokens ?? 0);
+          span.setAttribute(
+            'gen_ai.response.finish_reasons',
+            completion.choices.map((c) => c.finish_reason),
+          );
+          span.setAttribute(
+            'gen_ai.output.messages',
+            JSON.stringify(completion.choices.map((c) => c.message)),
+          );
+        }
+        return completion;
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+}
+
+/** Hand-written OpenTelemetry around a streamed chat call, drained by the caller as in the other rows. */
+function rawStream(tracer: Tracer, client: OpenAI, baseURL: string) {
+  const attributes = REQUEST_ATTRIBUTES(baseURL);
+  return () =>
+    tracer.startActiveSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      if (span.isRecording()) span.setAttribute('gen_ai.input.messages', JSON.stringify(MESSAGES));
+      try {
+        const stream = await client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: MESSAGES,
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        let text = '';
+        let id: string | undefined;
+        let finish: string | null | undefined;
+        let usage: OpenAI.CompletionUsage | undefined | null;
+        for await (const chunk of stream) {
+          id ??= chunk.id;
+          text += chunk.choices[0]?.delta?.content ?? '';
+          finish ??= chunk.choices[0]?.finish_reason;
+          usage = chunk.usage ?? usage;
+        }
+        if (span.isRecording()) {
+          span.setAttribute('gen_ai.response.id', id ?? '');
+          span.setAttribute('gen_ai.usage.input_tokens', usage?.prompt_tokens ?? 0);
+          span.setAttribute('gen_ai.usage.output_tokens', usage?.completion_tokens ?? 0);
+          span.setAttribute('gen_ai.response.finish_reasons', [finish ?? '']);
+          span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', content: text }]));
+        }
+        return text;
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+}
+
 async function loadAdapter(): Promise<((client: OpenAI) => OpenAI) | string> {
   try {
     const adapter = await import('@glassbox/adapters/openai');
@@ -66,6 +163,10 @@ export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'b
   const glassbox = await import('@glassbox/core');
   const exporter = new CountingExporter();
   const handle = glassbox.init({ exporters: [exporter], exportMode: 'batch', logLevel: 'error' });
+  // Hand-written OpenTelemetry: a provider of its own (as in sdks.ts), so it pays only for its own spans.
+  const rawExporter = new CountingExporter();
+  const rawProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(rawExporter)] });
+  const rawTracer = rawProvider.getTracer('bench-raw');
   const { child, baseURL } = await startServerProcess();
   try {
     const settings = { apiKey: 'sk-bench-not-a-real-key-0000000000', baseURL, maxRetries: 0 };
@@ -96,13 +197,24 @@ export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'b
       for await (const chunk of s) text += chunk.choices[0]?.delta?.content ?? '';
       return text;
     };
-    const variants = (make: (client: OpenAI) => () => unknown): Variant[] => [
+    const variants = (
+      make: (client: OpenAI) => () => unknown,
+      raw: (tracer: Tracer, client: OpenAI, baseURL: string) => () => unknown,
+    ): Variant[] => [
       { name: 'plain', call: make(bare), async: true, spansPerCall: 0, note: 'the bare OpenAI client' },
+      {
+        name: 'raw-otel',
+        call: raw(rawTracer, bare, baseURL),
+        async: true,
+        spansPerCall: 1,
+        exporter: rawExporter,
+        note: 'the bare client in a hand-written span recording the same attributes and JSON content',
+      },
       { name: 'glassbox', call: make(traced), async: true, spansPerCall: 1, exporter },
     ];
-    const flush = () => handle.flush();
-    const chatResults = await measure(variants(chat), options, flush);
-    const streamResults = await measure(variants(stream), options, flush);
+    const flush = () => Promise.all([handle.flush(), rawProvider.forceFlush()]).then(() => undefined);
+    const chatResults = await measure(variants(chat, rawChat), options, flush);
+    const streamResults = await measure(variants(stream, rawStream), options, flush);
     releaseSink();
 
     const share = (results: CaseReport['results']) => {
@@ -114,13 +226,20 @@ export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'b
         '%',
       );
     };
+    const rawNote = (results: CaseReport['results']) => {
+      const plain = results.find((r) => r.name === 'plain')!;
+      const raw = results.find((r) => r.name === 'raw-otel')!;
+      return `hand-written OpenTelemetry with the same recording: +${(raw.overheadNs / 1000).toFixed(0)} µs, ${((raw.overheadNs / plain.medianNs) * 100).toFixed(1)}% of the bare round trip`;
+    };
     const cpuNote = (results: CaseReport['results']) => {
       const plain = results.find((r) => r.name === 'plain')!;
       const extra = glassboxRow(results).cpuMedianNs - plain.cpuMedianNs;
-      return `on the CPU clock: bare client ${(plain.cpuMedianNs / 1000).toFixed(0)} µs per request, adapter +${(extra / 1000).toFixed(0)} µs (${((extra / plain.cpuMedianNs) * 100).toFixed(1)}%)`;
+      const raw = results.find((r) => r.name === 'raw-otel')!;
+      const rawExtra = raw.cpuMedianNs - plain.cpuMedianNs;
+      return `on the CPU clock: bare client ${(plain.cpuMedianNs / 1000).toFixed(0)} µs per request, adapter +${(extra / 1000).toFixed(0)} µs (${((extra / plain.cpuMedianNs) * 100).toFixed(1)}%), hand-written span +${(rawExtra / 1000).toFixed(0)} µs (${((rawExtra / plain.cpuMedianNs) * 100).toFixed(1)}%)`;
     };
     const notes = [
-      'wall clock (a round trip is mostly waiting); no raw-OTel row: the question is the adapter cost over the bare client',
+      'wall clock (a round trip is mostly waiting); raw-otel: the same call in a hand-written span with the same recording',
       'fake server in a separate process',
     ];
     const cases: CaseReport[] = [
@@ -131,7 +250,7 @@ export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'b
         clock: 'wall',
         results: chatResults,
         targets: [share(chatResults)],
-        notes: [...notes, cpuNote(chatResults)],
+        notes: [...notes, rawNote(chatResults), cpuNote(chatResults)],
       },
       {
         id: 'openai-chat-stream',
@@ -140,11 +259,12 @@ export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'b
         clock: 'wall',
         results: streamResults,
         targets: [share(streamResults)],
-        notes: [...notes, cpuNote(streamResults)],
+        notes: [...notes, rawNote(streamResults), cpuNote(streamResults)],
       },
     ];
     return { scenario: 'openai', cases };
   } finally {
     child.disconnect();
+    await rawProvider.shutdown();
   }
 }
