@@ -176,8 +176,10 @@ export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'b
     const options: MeasureOptions = quick
       ? { rounds: 8, warmupRounds: 2, callsPerSample: 40, yieldEvery: 40, heapProbeCalls: 200, clock: 'wall' }
       : {
-          rounds: 30,
-          warmupRounds: 4,
+          // A round trip's wall time spreads widely (IQR ~30% of it), and the overhead is a median of paired
+          // differences: 30 rounds left it ±50 µs from run to run, 100 narrow that to about ±25 µs.
+          rounds: 100,
+          warmupRounds: 6,
           callsPerSample: 60,
           yieldEvery: 60,
           heapProbeCalls: 500,
