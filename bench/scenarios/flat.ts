@@ -23,7 +23,7 @@ export async function retrieveAsync(query: string, topK: number): Promise<{ quer
 export function flatOptions(quick: boolean): MeasureOptions {
   return quick
     ? { rounds: 8, warmupRounds: 2, callsPerSample: 1000, yieldEvery: 200, heapProbeCalls: 2000 }
-    : { rounds: 30, warmupRounds: 5, callsPerSample: 2000, yieldEvery: 200, heapProbeCalls: 5000 };
+    : { rounds: 90, warmupRounds: 5, callsPerSample: 2000, yieldEvery: 200, heapProbeCalls: 5000 };
 }
 
 export async function runFlat(quick: boolean): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
