@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { randomFillSync } from 'node:crypto';
 import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
 
-// Random bytes are drawn 4 KiB at a time (a `randomFillSync` call costs ~3 µs whatever its size) and
+// Random bytes are drawn 4 KiB at a time (a `randomFillSync` call costs ~2.5 µs for 24 bytes or 4 KiB) and
 // hex-encoded 256 bytes at a time: 512 hex digits, ten root spans (trace id + span id) per encoding.
 const RANDOM_BYTES = 4096;
 const CHUNK_BYTES = 256;
