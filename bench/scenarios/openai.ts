@@ -12,7 +12,7 @@
  * same-process server would inflate the round trip and flatter the percentage.
  */
 import type { ChildProcess } from 'node:child_process';
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import {
@@ -68,32 +68,25 @@ const REQUEST_ATTRIBUTES = (baseURL: string) => {
 
 type Completion = OpenAI.Chat.Completions.ChatCompletion;
 
-/** Hand-written OpenTelemetry around a non-streamed chat call, recording what the adapter records. */
-function rawChat(tracer: Tracer, client: OpenAI, baseURL: string) {
+/**
+ * Hand-written OpenTelemetry as an application would write it: an active CLIENT span with the request
+ * attributes and the messages as JSON, `record` writing the reply, error status on failure, `end()` in
+ * `finally`.
+ */
+function handWritten<T>(
+  tracer: Tracer,
+  baseURL: string,
+  call: () => Promise<T>,
+  record: (span: Span, result: T) => void,
+): () => Promise<T> {
   const attributes = REQUEST_ATTRIBUTES(baseURL);
   return () =>
     tracer.startActiveSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes }, async (span) => {
       if (span.isRecording()) span.setAttribute('gen_ai.input.messages', JSON.stringify(MESSAGES));
       try {
-        const completion: Completion = await client.chat.completions.create({
-          model: 'gpt-4o-mini',
-          messages: MESSAGES,
-        });
-        if (span.isRecording()) {
-          span.setAttribute('gen_ai.response.id', completion.id);
-          span.setAttribute('gen_ai.response.model', completion.model);
-          span.setAttribute('gen_ai.usage.input_tokens', completion.usage?.prompt_tokens ?? 0);
-          span.setAttribute('gen_ai.usage.output_tokens', completion.usage?.completion_tokens ?? 0);
-          span.setAttribute(
-            'gen_ai.response.finish_reasons',
-            completion.choices.map((c) => c.finish_reason),
-          );
-          span.setAttribute(
-            'gen_ai.output.messages',
-            JSON.stringify(completion.choices.map((c) => c.message)),
-          );
-        }
-        return completion;
+        const result = await call();
+        if (span.isRecording()) record(span, result);
+        return result;
       } catch (error) {
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR });
@@ -104,45 +97,60 @@ function rawChat(tracer: Tracer, client: OpenAI, baseURL: string) {
     });
 }
 
-/** Hand-written OpenTelemetry around a streamed chat call, drained by the caller as in the other rows. */
+/** A non-streamed chat call in a hand-written span recording what the adapter records. */
+function rawChat(tracer: Tracer, client: OpenAI, baseURL: string) {
+  return handWritten(
+    tracer,
+    baseURL,
+    (): Promise<Completion> => client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }),
+    (span, completion) => {
+      span.setAttribute('gen_ai.response.id', completion.id);
+      span.setAttribute('gen_ai.response.model', completion.model);
+      span.setAttribute('gen_ai.usage.input_tokens', completion.usage?.prompt_tokens ?? 0);
+      span.setAttribute('gen_ai.usage.output_tokens', completion.usage?.completion_tokens ?? 0);
+      span.setAttribute(
+        'gen_ai.response.finish_reasons',
+        completion.choices.map((c) => c.finish_reason),
+      );
+      span.setAttribute('gen_ai.output.messages', JSON.stringify(completion.choices.map((c) => c.message)));
+    },
+  );
+}
+
+/** A streamed chat call, drained inside the span (as the other rows drain it), what it gathered recorded. */
 function rawStream(tracer: Tracer, client: OpenAI, baseURL: string) {
-  const attributes = REQUEST_ATTRIBUTES(baseURL);
-  return () =>
-    tracer.startActiveSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      if (span.isRecording()) span.setAttribute('gen_ai.input.messages', JSON.stringify(MESSAGES));
-      try {
-        const stream = await client.chat.completions.create({
-          model: 'gpt-4o-mini',
-          messages: MESSAGES,
-          stream: true,
-          stream_options: { include_usage: true },
-        });
-        let text = '';
-        let id: string | undefined;
-        let finish: string | null | undefined;
-        let usage: OpenAI.CompletionUsage | undefined | null;
-        for await (const chunk of stream) {
-          id ??= chunk.id;
-          text += chunk.choices[0]?.delta?.content ?? '';
-          finish ??= chunk.choices[0]?.finish_reason;
-          usage = chunk.usage ?? usage;
-        }
-        if (span.isRecording()) {
-          span.setAttribute('gen_ai.response.id', id ?? '');
-          span.setAttribute('gen_ai.usage.input_tokens', usage?.prompt_tokens ?? 0);
-          span.setAttribute('gen_ai.usage.output_tokens', usage?.completion_tokens ?? 0);
-          span.setAttribute('gen_ai.response.finish_reasons', [finish ?? '']);
-          span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', content: text }]));
-        }
-        return text;
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        span.end();
+  return handWritten(
+    tracer,
+    baseURL,
+    async () => {
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: MESSAGES,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      const gathered = {
+        text: '',
+        id: undefined as string | undefined,
+        finish: undefined as string | null | undefined,
+        usage: undefined as OpenAI.CompletionUsage | undefined | null,
+      };
+      for await (const chunk of stream) {
+        gathered.id ??= chunk.id;
+        gathered.text += chunk.choices[0]?.delta?.content ?? '';
+        gathered.finish ??= chunk.choices[0]?.finish_reason;
+        gathered.usage = chunk.usage ?? gathered.usage;
       }
-    });
+      return gathered;
+    },
+    (span, { id, text, finish, usage }) => {
+      span.setAttribute('gen_ai.response.id', id ?? '');
+      span.setAttribute('gen_ai.usage.input_tokens', usage?.prompt_tokens ?? 0);
+      span.setAttribute('gen_ai.usage.output_tokens', usage?.completion_tokens ?? 0);
+      span.setAttribute('gen_ai.response.finish_reasons', [finish ?? '']);
+      span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', content: text }]));
+    },
+  );
 }
 
 async function loadAdapter(): Promise<((client: OpenAI) => OpenAI) | string> {
@@ -177,7 +185,7 @@ export async function runOpenAI(quick: boolean): Promise<Omit<ScenarioReport, 'b
       ? { rounds: 8, warmupRounds: 2, callsPerSample: 40, yieldEvery: 40, heapProbeCalls: 200, clock: 'wall' }
       : {
           // A round trip's wall time spreads widely (IQR ~30% of it), and the overhead is a median of paired
-          // differences: 30 rounds left it ±50 µs from run to run, 100 narrow that to about ±25 µs.
+          // differences: 30 rounds left it ±50 µs from run to run, 100 narrow that to about ±15 µs.
           rounds: 100,
           warmupRounds: 6,
           callsPerSample: 60,

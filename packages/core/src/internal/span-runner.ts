@@ -21,6 +21,7 @@ import {
   hasTraceAttributes,
   NO_TRACE_ATTRIBUTES,
   TRACE_SCOPE_KEY,
+  type TraceScope,
 } from './trace-context.js';
 
 /** Everything about a traced function that can be worked out once, at wrap time. */
@@ -58,12 +59,15 @@ export function startDetachedSpan(
   parent: Context,
 ): Span {
   const span = tracer.startSpan(name, spanOptions, parent);
-  // Without our span processor (an app's own OpenTelemetry setup), apply trace attributes ourselves.
-  if (!stateRef.processorActive && span.isRecording()) {
-    const scope = getTraceScope(parent);
-    if (scope !== undefined && hasTraceAttributes(scope)) span.setAttributes(scope.flat);
-  }
+  if (span.isRecording()) applyTraceAttributes(span, getTraceScope(parent));
   return span;
+}
+
+/** Without our span processor (an app's own OpenTelemetry setup), a span gets its trace attributes here. */
+function applyTraceAttributes(span: Span, scope: TraceScope | undefined): void {
+  if (scope !== undefined && !stateRef.processorActive && hasTraceAttributes(scope)) {
+    span.setAttributes(scope.flat);
+  }
 }
 
 /**
@@ -74,10 +78,7 @@ export function startDetachedSpan(
 export function activeContext(span: Span, parent: Context, captureContent: boolean | undefined): Context {
   if (!span.isRecording()) return contextWithSpan(parent, span);
   const scope = getTraceScope(parent);
-  // Without our span processor (an app's own OpenTelemetry setup), apply trace attributes ourselves.
-  if (scope !== undefined && !stateRef.processorActive && hasTraceAttributes(scope)) {
-    span.setAttributes(scope.flat);
-  }
+  applyTraceAttributes(span, scope);
   if (!isLocalRoot(span, parent)) {
     return captureContent === undefined
       ? contextWithSpan(parent, span)
