@@ -28,6 +28,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@glassbox\/core$/, replacement: src('./packages/core/src/index.ts') },
+      {
+        find: /^@glassbox\/core\/instrumentation$/,
+        replacement: src('./packages/core/src/instrumentation.ts'),
+      },
       { find: /^@glassbox\/exporters$/, replacement: src('./packages/exporters/src/index.ts') },
       { find: /^@glassbox\/adapters\/(.*)$/, replacement: src('./packages/adapters/src/$1/index.ts') },
       { find: /^@glassbox\/fake-llm$/, replacement: src('./tools/fake-llm/src/index.ts') },

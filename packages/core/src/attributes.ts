@@ -16,6 +16,7 @@ export const ATTR = {
   TIME_TO_FIRST_ITEM_MS: 'glassbox.time_to_first_item_ms',
   ITEM_COUNT: 'glassbox.item_count',
   STREAM_END: 'glassbox.stream.end',
+  END_REASON: 'glassbox.end_reason',
   LLM_TIME_TO_FIRST_TOKEN_MS: 'glassbox.llm.time_to_first_token_ms',
 
   // General OpenTelemetry conventions.

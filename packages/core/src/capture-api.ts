@@ -1,21 +1,42 @@
 import type { Span } from '@opentelemetry/api';
+import type { Redactor } from './capture/redact.js';
 import { setJsonAttribute } from './internal/capture-attribute.js';
-import { type CaptureSettings, contentEnabledIn, state } from './internal/state.js';
+import { contentOverrideIn } from './internal/capture-override.js';
+import { currentRuntime } from './internal/runtime.js';
+import { handleContentOn, handleRuntime, isSpanHandle, type SpanHandle } from './span-handle.js';
 
-export type { CaptureSettings };
-
-/** The capture rules in force (content on or off, value length limit, redactor), for adapters and custom spans. */
-export function captureSettings(): Readonly<CaptureSettings> {
-  return state.capture;
+/** The capture rules in force: whether content leaves the process, how long a value may be, what is redacted. */
+export interface CaptureSettings {
+  readonly captureContent: boolean;
+  readonly maxValueLength: number;
+  readonly redactor: Redactor | undefined;
 }
 
-/** Whether content is captured right now: the active span's `captureContent` override, else the global switch. */
-export function contentCaptureEnabled(): boolean {
-  return contentEnabledIn();
+/** The capture rules of a span handle's runtime, or of the current one (content switch, value limit, redactor). */
+export function captureSettings(span?: SpanHandle): CaptureSettings {
+  return isSpanHandle(span) ? handleRuntime(span).capture : currentRuntime().capture;
 }
 
-/** Sets a bounded, redacted JSON attribute on a raw OpenTelemetry span, honouring the capture switch unless `always` is set. */
-export function setCapturedJson(span: Span, key: string, value: unknown, always = false): void {
-  if (!always && !contentEnabledIn()) return;
-  setJsonAttribute(span, key, value);
+/**
+ * Whether content is captured: on a span handle, its override or its runtime's switch; without one,
+ * the active span's `captureContent` override, else the current runtime's switch.
+ */
+export function contentCaptureEnabled(span?: SpanHandle): boolean {
+  if (isSpanHandle(span)) return handleContentOn(span);
+  return contentOverrideIn() ?? currentRuntime().capture.captureContent;
+}
+
+/**
+ * Sets a bounded, redacted JSON attribute on a span (a handle, or a raw OpenTelemetry span under the
+ * current runtime), honouring the capture switch unless `always` is set.
+ */
+export function setCapturedJson(span: Span | SpanHandle, key: string, value: unknown, always = false): void {
+  if (isSpanHandle(span)) {
+    if (!always && !handleContentOn(span)) return;
+    setJsonAttribute(span.otelSpan, key, value, handleRuntime(span));
+    return;
+  }
+  const runtime = currentRuntime();
+  if (!always && !(contentOverrideIn() ?? runtime.capture.captureContent)) return;
+  setJsonAttribute(span, key, value, runtime);
 }

@@ -7,26 +7,24 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { ActiveSpan } from './active-span.js';
-import { logger } from './internal/logger.js';
-import { CAPTURE_CONTENT_KEY } from './internal/state.js';
+import { contentOverrideIn } from './internal/capture-override.js';
+import { currentRuntime } from './internal/runtime.js';
 import {
   createTraceScope,
+  flattenTraceAttributes,
   getTraceScope,
   mergeTraceAttributes,
   TRACE_SCOPE_KEY,
-  type TraceAttributes,
   updateScope,
 } from './internal/trace-context.js';
-
-export type { TraceAttributes };
+import { SpanHandle } from './span-handle.js';
+import type { TraceAttributes } from './trace-attributes.js';
 
 /** The active span, or undefined outside any span. */
-export function currentSpan(): ActiveSpan | undefined {
+export function currentSpan(): SpanHandle | undefined {
   const span = trace.getActiveSpan();
   if (span === undefined || !isSpanContextValid(span.spanContext())) return undefined;
-  const override = context.active().getValue(CAPTURE_CONTENT_KEY);
-  return new ActiveSpan(span, typeof override === 'boolean' ? override : undefined);
+  return new SpanHandle(span, contentOverrideIn());
 }
 
 /** The active trace id (32 hex characters), or undefined outside any trace. */
@@ -37,12 +35,20 @@ export function currentTraceId(): string | undefined {
 /** Runs `fn` so that every span started inside carries these session, user, tag and metadata attributes. */
 export function withTraceContext<T>(attributes: TraceAttributes, fn: () => T): T {
   const active = context.active();
-  const outer = getTraceScope(active);
-  const scope = createTraceScope(mergeTraceAttributes(outer?.attrs ?? {}, attributes), outer?.root);
-  const span = trace.getSpan(active);
-  // Already inside a span: it is part of the scope too, so it gets the attributes now.
-  if (span?.isRecording()) span.setAttributes(createTraceScope(attributes, undefined).flat);
-  return context.with(active.setValue(TRACE_SCOPE_KEY, scope), fn);
+  let ctx = active;
+  try {
+    const runtime = currentRuntime();
+    const given = attributes !== null && typeof attributes === 'object' ? attributes : {};
+    const outer = getTraceScope(active);
+    const scope = createTraceScope(mergeTraceAttributes(outer?.attrs ?? {}, given), outer?.root, runtime);
+    const span = trace.getSpan(active);
+    // Already inside a span: it is part of the scope too, so it gets the attributes now.
+    if (span?.isRecording()) span.setAttributes(flattenTraceAttributes(given, runtime));
+    ctx = active.setValue(TRACE_SCOPE_KEY, scope);
+  } catch (error) {
+    currentRuntime().logger.once('warn', `withTraceContext() failed: ${String(error)}`, 'trace-context');
+  }
+  return context.with(ctx, fn);
 }
 
 /**
@@ -52,22 +58,24 @@ export function withTraceContext<T>(attributes: TraceAttributes, fn: () => T): T
 export function updateCurrentTrace(attributes: TraceAttributes): void {
   const active = context.active();
   const scope = getTraceScope(active);
+  const runtime = currentRuntime();
   if (scope === undefined) {
-    logger.once(
+    runtime.logger.once(
       'warn',
       'updateCurrentTrace() was called outside a trace; nothing was updated',
       'update-outside',
     );
     return;
   }
-  updateScope(scope, attributes);
-  const flat = createTraceScope(attributes, undefined).flat;
   try {
+    const given = attributes !== null && typeof attributes === 'object' ? attributes : {};
+    updateScope(scope, given, runtime);
+    const flat = flattenTraceAttributes(given, runtime);
     if (scope.root?.isRecording()) scope.root.setAttributes(flat);
     const span = trace.getSpan(active);
     if (span !== scope.root && span?.isRecording()) span.setAttributes(flat);
   } catch (error) {
-    logger.once('warn', `updateCurrentTrace() failed: ${String(error)}`, 'update-failed');
+    runtime.logger.once('warn', `updateCurrentTrace() failed: ${String(error)}`, 'update-failed');
   }
 }
 
@@ -121,7 +129,11 @@ function normalizeHeaders(
     for (const [key, value] of Object.entries(headers))
       out[key.toLowerCase()] = value as string | string[] | undefined;
   } catch (error) {
-    logger.once('warn', `could not read incoming trace headers: ${String(error)}`, 'headers');
+    currentRuntime().logger.once(
+      'warn',
+      `could not read incoming trace headers: ${String(error)}`,
+      'headers',
+    );
   }
   return out;
 }

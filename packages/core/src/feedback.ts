@@ -2,7 +2,10 @@ import { isValidSpanId, isValidTraceId, ROOT_CONTEXT, SpanKind, TraceFlags, trac
 import { ATTR } from './attributes.js';
 import { GlassboxConfigError } from './errors.js';
 import { setJsonAttribute } from './internal/capture-attribute.js';
-import { getTracer } from './internal/state.js';
+import { currentRuntime } from './internal/runtime.js';
+import { safeName, safeText } from './internal/sanitize.js';
+import { adoptStarted } from './internal/span-runner.js';
+import { getTracer } from './internal/tracer.js';
 import { SpanType } from './span-type.js';
 
 /** A judgement on a traced step, from a person, an LLM judge or code. */
@@ -28,14 +31,17 @@ export function logFeedback(feedback: Feedback): { traceId: string; spanId: stri
     ? { traceId: feedback.traceId, spanId: feedback.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true }
     : undefined;
   const parent = target ? trace.setSpanContext(ROOT_CONTEXT, target) : ROOT_CONTEXT;
+  const current = currentRuntime();
+  // A feedback name, value or rationale is written by people and judges: it may quote a secret.
+  const name = safeName(feedback.name, current);
   const span = getTracer().startSpan(
-    `feedback ${feedback.name}`,
+    safeName(`feedback ${feedback.name}`, current),
     {
       kind: SpanKind.INTERNAL,
-      links: target ? [{ context: target, attributes: { [ATTR.FEEDBACK_NAME]: feedback.name } }] : [],
+      links: target ? [{ context: target, attributes: { [ATTR.FEEDBACK_NAME]: name } }] : [],
       attributes: {
         [ATTR.SPAN_TYPE]: SpanType.EVALUATOR,
-        [ATTR.FEEDBACK_NAME]: feedback.name,
+        [ATTR.FEEDBACK_NAME]: name,
         [ATTR.FEEDBACK_SOURCE]: feedback.source,
         [ATTR.FEEDBACK_TARGET_TRACE_ID]: feedback.traceId,
         ...(feedback.spanId ? { [ATTR.FEEDBACK_TARGET_SPAN_ID]: feedback.spanId } : {}),
@@ -43,11 +49,14 @@ export function logFeedback(feedback: Feedback): { traceId: string; spanId: stri
     },
     parent,
   );
+  const runtime = adoptStarted(span, parent, current);
   const v = feedback.value;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string')
-    span.setAttribute(ATTR.FEEDBACK_VALUE, v);
-  else setJsonAttribute(span, ATTR.FEEDBACK_VALUE, v);
-  if (feedback.rationale !== undefined) span.setAttribute(ATTR.FEEDBACK_RATIONALE, feedback.rationale);
+  if (typeof v === 'string') span.setAttribute(ATTR.FEEDBACK_VALUE, safeText(v, runtime));
+  else if (typeof v === 'number' || typeof v === 'boolean') span.setAttribute(ATTR.FEEDBACK_VALUE, v);
+  else setJsonAttribute(span, ATTR.FEEDBACK_VALUE, v, runtime);
+  if (feedback.rationale !== undefined) {
+    span.setAttribute(ATTR.FEEDBACK_RATIONALE, safeText(String(feedback.rationale), runtime));
+  }
   span.end();
   const ids = span.spanContext();
   return { traceId: ids.traceId, spanId: ids.spanId };

@@ -4,16 +4,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parentId } from '../tests/harness.js';
-import {
-  ATTR,
-  contentCaptureEnabled,
-  currentSpan,
-  GlassboxConfigError,
-  init,
-  startSpan,
-  trace,
-  withSpan,
-} from './index.js';
+import { ATTR, currentSpan, GlassboxConfigError, init, startSpan, trace, withSpan } from './index.js';
+import { contentCaptureEnabled } from './instrumentation.js';
 
 const handles: { shutdown(): Promise<void> }[] = [];
 afterEach(async () => {

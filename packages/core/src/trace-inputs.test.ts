@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setupGlassbox } from '../tests/harness.js';
 import { serializeNamedCapture } from './capture/serialize.js';
-import { ATTR, createRedactor, serialize, trace } from './index.js';
+import { ATTR, trace } from './index.js';
+import { createRedactor, serialize } from './instrumentation.js';
 
 const { exporter, span } = setupGlassbox({ maxValueLength: 200 });
 afterEach(() => exporter.reset());

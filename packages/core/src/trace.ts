@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import {
   type Attributes,
   type Context,
@@ -7,19 +8,20 @@ import {
   SpanKind,
 } from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
-import { GlassboxConfigError } from './errors.js';
 import { applyMapping, setJsonAttribute, setNamedInputs } from './internal/capture-attribute.js';
+import { contentOverrideIn } from './internal/capture-override.js';
+import { makeDecorator, type TraceDecorator } from './internal/decorator.js';
 import { parameterNames } from './internal/param-names.js';
-import {
-  activeContext,
-  contentOn,
-  contentOverride,
-  runInSpan,
-  type SpanPlan,
-} from './internal/span-runner.js';
-import { getTracer, providerRegistered, state } from './internal/state.js';
+import { currentRuntime, type Runtime } from './internal/runtime.js';
+import { safeAttributes, safeName } from './internal/sanitize.js';
+import { contentOn } from './internal/span-plan.js';
+import { activeContext, adoptStarted, runInSpan } from './internal/span-runner.js';
+import { getTracer, providerRegistered } from './internal/tracer.js';
 import { validateTraceOptions } from './internal/validate-trace-options.js';
+import { PLAN, type WrapperPlan } from './internal/wrapper-plan.js';
 import { SpanType } from './span-type.js';
+
+export type { TraceDecorator };
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -29,7 +31,7 @@ export interface TraceOptions<F extends AnyFunction = AnyFunction> {
   name?: string;
   /** The kind of step; default `'UNKNOWN'`. */
   type?: SpanType;
-  /** Extra attributes set when the span starts. */
+  /** Extra attributes set when the span starts (redacted and bounded like captured content). */
   attributes?: Attributes;
   /** OpenTelemetry span kind; default INTERNAL. */
   kind?: SpanKind;
@@ -39,12 +41,6 @@ export interface TraceOptions<F extends AnyFunction = AnyFunction> {
   captureOutputs?: boolean | ((result: Awaited<ReturnType<F>>) => unknown);
   /** Overrides the global `captureContent` switch for this function. */
   captureContent?: boolean;
-}
-
-/** A method decorator for both TypeScript 5 standard decorators and `experimentalDecorators`. */
-export interface TraceDecorator {
-  <T extends AnyFunction>(value: T, context: ClassMethodDecoratorContext): T;
-  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 }
 
 /**
@@ -59,82 +55,24 @@ export function trace(fnOrOptions?: unknown, options?: TraceOptions): unknown {
     return wrapFunction(fnOrOptions as AnyFunction, options ?? {}, undefined);
   }
   validateTraceOptions(fnOrOptions, 'trace');
-  return makeDecorator((fnOrOptions ?? {}) as TraceOptions);
-}
-
-function makeDecorator(options: TraceOptions): TraceDecorator {
-  return function decorator(value: any, ctxOrKey: any, descriptor?: PropertyDescriptor): any {
-    if (descriptor !== undefined && (typeof ctxOrKey === 'string' || typeof ctxOrKey === 'symbol')) {
-      // experimentalDecorators: (prototype or constructor, key, descriptor).
-      const method = descriptor.value;
-      if (typeof method !== 'function') {
-        throw new GlassboxConfigError({
-          option: 'trace',
-          message: `@trace() applies to methods; ${String(ctxOrKey)} is not one`,
-        });
-      }
-      const owner = typeof value === 'function' ? value.name : value?.constructor?.name;
-      const name = options.name ?? (owner ? `${owner}.${String(ctxOrKey)}` : String(ctxOrKey));
-      descriptor.value = wrapFunction(method, options, name);
-      return descriptor;
-    }
-    if (ctxOrKey && typeof ctxOrKey === 'object' && 'kind' in ctxOrKey) {
-      // TypeScript 5 / TC39 standard decorators: (method, context).
-      const ctx = ctxOrKey as ClassMethodDecoratorContext;
-      if (ctx.kind !== 'method' || typeof value !== 'function') {
-        throw new GlassboxConfigError({
-          option: 'trace',
-          message: `@trace() applies to methods, not to a ${ctx.kind}`,
-        });
-      }
-      const methodName = String(ctx.name);
-      const wrapped = wrapFunction(value, options, options.name ?? methodName);
-      if (options.name === undefined) {
-        const plan = planOf(wrapped);
-        // The class is only known once an instance (or, for statics, the class) exists; name the span then.
-        ctx.addInitializer(function (this: unknown) {
-          if (plan.nameResolved) return;
-          const owner = ctx.static ? (this as Function).name : (this as object)?.constructor?.name;
-          if (owner) plan.name = `${owner}.${methodName}`;
-          plan.nameResolved = true;
-        });
-      }
-      return wrapped;
-    }
-    throw new GlassboxConfigError({
-      option: 'trace',
-      message: 'unsupported decorator usage; use @trace() on a class method',
-    });
-  } as TraceDecorator;
-}
-
-interface WrapperPlan extends SpanPlan {
-  nameResolved?: boolean;
-  /**
-   * The parameter names are distinct, and none is `__proto__` or `toJSON` (which would make `named` a
-   * different object): inputs are then written without building `named`.
-   */
-  namedDirectly?: boolean;
-}
-
-const PLAN = Symbol('glassbox.plan');
-
-function planOf(fn: Function): WrapperPlan {
-  return (fn as any)[PLAN];
+  return makeDecorator((fnOrOptions ?? {}) as TraceOptions, wrapFunction);
 }
 
 function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: string | undefined): AnyFunction {
-  const attributes: Attributes = {
-    ...(options.attributes ?? {}),
-    [ATTR.SPAN_TYPE]: options.type ?? SpanType.UNKNOWN,
-  };
+  const rawAttributes: Attributes = Object.assign({}, options.attributes);
+  rawAttributes[ATTR.SPAN_TYPE] = options.type ?? SpanType.UNKNOWN;
+  const rawName = options.name ?? defaultName ?? (fn.name || 'anonymous');
   const plan: WrapperPlan = {
-    name: options.name ?? defaultName ?? (fn.name || 'anonymous'),
-    spanOptions: { kind: options.kind ?? SpanKind.INTERNAL, attributes },
+    name: rawName,
+    rawName,
+    rawAttributes,
+    safeFor: undefined,
+    spanOptions: { kind: options.kind ?? SpanKind.INTERNAL, attributes: rawAttributes },
     captureInputs: options.captureInputs ?? true,
     captureOutputs: options.captureOutputs ?? true,
     captureContent: options.captureContent,
     paramNames: undefined,
+    isAsync: types.isAsyncFunction(fn),
   };
 
   const traced = function (this: unknown): unknown {
@@ -142,13 +80,14 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
     // Nothing would be recorded: tracing off, no provider registered at all, or (sampleRatio 0) a new
     // root that the sampler would drop. A plain call, without making a span nobody records (and
     // without copying the arguments into an array).
-    const parent = state.enabled && providerRegistered() ? context.active() : undefined;
-    if (parent === undefined || (state.dropNewTraces && otelTrace.getSpan(parent) === undefined)) {
+    const runtime = currentRuntime();
+    const parent = runtime.enabled && providerRegistered() ? context.active() : undefined;
+    if (parent === undefined || (runtime.dropNewTraces && otelTrace.getSpan(parent) === undefined)) {
       // biome-ignore lint/complexity/noArguments: passed on as they are, no array per call.
       return isConstruct ? Reflect.construct(fn, arguments, isConstruct) : fn.apply(this, arguments as never);
     }
     // biome-ignore lint/complexity/noArguments: spread once into the rest array of tracedCall.
-    return tracedCall(this, isConstruct, parent, ...arguments);
+    return tracedCall(this, isConstruct, parent, runtime, ...arguments);
   };
 
   // A traced call that makes a span (kept apart so that the plain-call paths above copy nothing).
@@ -156,10 +95,13 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
     self: unknown,
     isConstruct: Function | undefined,
     parent: Context,
+    current: Runtime,
     ...args: unknown[]
   ): unknown => {
+    if (plan.safeFor !== current) makeSafe(plan, current);
     const span = getTracer().startSpan(plan.name, plan.spanOptions, parent);
-    const ctx = activeContext(span, parent, plan.captureContent);
+    const runtime = adoptStarted(span, parent, current);
+    const ctx = activeContext(span, parent, plan.captureContent, runtime);
     if (!span.isRecording()) {
       // No provider, or the trace is sampled out: no capture work. A sampled-out span still becomes the
       // active span, so its children are dropped too and whole traces are kept or dropped together.
@@ -170,9 +112,11 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
         ? context.with(ctx, () => Reflect.construct(fn, args, isConstruct))
         : context.with(ctx, fn, self, ...args);
     }
-    const content = contentOverride(plan, parent);
-    if (plan.captureInputs !== false && contentOn(content)) captureInputs(plan, fn, self, args, span);
-    return runInSpan(plan, span, ctx, fn, self, args, isConstruct, content);
+    const content = plan.captureContent ?? contentOverrideIn(parent);
+    if (plan.captureInputs !== false && contentOn(content, runtime)) {
+      captureInputs(plan, fn, self, args, span, runtime);
+    }
+    return runInSpan(plan, span, ctx, fn, self, args, isConstruct, content, runtime, plan.isAsync);
   };
 
   Object.defineProperty(traced, PLAN, { value: plan });
@@ -180,10 +124,25 @@ function wrapFunction(fn: AnyFunction, options: TraceOptions, defaultName: strin
   return traced as AnyFunction;
 }
 
-function captureInputs(plan: WrapperPlan, fn: Function, thisArg: unknown, args: unknown[], span: any): void {
+// The name and the attributes option leave with every span: redacted and bounded like captured content,
+// once per runtime (rules change at `init`), not once per call.
+function makeSafe(plan: WrapperPlan, runtime: Runtime): void {
+  plan.name = safeName(plan.rawName, runtime);
+  plan.spanOptions = { kind: plan.spanOptions.kind, attributes: safeAttributes(plan.rawAttributes, runtime) };
+  plan.safeFor = runtime;
+}
+
+function captureInputs(
+  plan: WrapperPlan,
+  fn: Function,
+  thisArg: unknown,
+  args: unknown[],
+  span: any,
+  runtime: Runtime,
+): void {
   if (typeof plan.captureInputs === 'function') {
-    const mapped = applyMapping(plan.captureInputs, thisArg, args);
-    if (mapped.ok) setJsonAttribute(span, ATTR.INPUTS, mapped.value);
+    const mapped = applyMapping(plan.captureInputs, thisArg, args, runtime);
+    if (mapped.ok) setJsonAttribute(span, ATTR.INPUTS, mapped.value, runtime);
     return;
   }
   if (args.length === 0) return;
@@ -198,13 +157,13 @@ function captureInputs(plan: WrapperPlan, fn: Function, thisArg: unknown, args: 
   }
   const names = plan.paramNames;
   if (names !== null && args.length <= names.length && plan.namedDirectly === true) {
-    setNamedInputs(span, names, args, args.length);
+    setNamedInputs(span, names, args, args.length, runtime);
   } else if (names !== null && args.length <= names.length) {
     const named: Record<string, unknown> = {};
     for (let i = 0; i < args.length; i++) named[names[i]!] = args[i];
-    setJsonAttribute(span, ATTR.INPUTS, named);
+    setJsonAttribute(span, ATTR.INPUTS, named, runtime);
   } else {
-    setJsonAttribute(span, ATTR.INPUTS, args);
+    setJsonAttribute(span, ATTR.INPUTS, args, runtime);
   }
 }
 

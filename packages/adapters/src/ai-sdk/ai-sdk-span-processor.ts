@@ -1,4 +1,5 @@
-import { ATTR, captureSettings, SpanType, setCapturedJson } from '@glassbox/core';
+import { ATTR, SpanType } from '@glassbox/core';
+import { captureSettings, setCapturedJson } from '@glassbox/core/instrumentation';
 import { type Context, diag, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { finishReason, providerName, usageAttributes } from './ai-sdk-attributes.js';

@@ -1,4 +1,5 @@
-import { type ActiveSpan, ATTR, captureSettings, SpanType, startSpan } from '@glassbox/core';
+import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
+import { captureSettings } from '@glassbox/core/instrumentation';
 import { context, diag, trace } from '@opentelemetry/api';
 import { monotonicMs, OpenCalls } from '../internal/open-calls.js';
 import { defined, providerName } from './ai-sdk-attributes.js';

@@ -1,4 +1,5 @@
-import { type ActiveSpan, ATTR, SpanType, setCapturedJson, startSpan } from '@glassbox/core';
+import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
+import { setCapturedJson } from '@glassbox/core/instrumentation';
 import { SpanKind } from '@opentelemetry/api';
 import {
   defined,

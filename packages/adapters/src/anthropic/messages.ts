@@ -1,4 +1,5 @@
-import { ATTR, captureSettings, SpanType } from '@glassbox/core';
+import { ATTR, SpanType } from '@glassbox/core';
+import { captureSettings } from '@glassbox/core/instrumentation';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import {
   appendBounded,

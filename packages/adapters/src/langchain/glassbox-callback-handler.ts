@@ -1,4 +1,5 @@
-import { type ActiveSpan, ATTR, captureSettings, SpanType, setCapturedJson, startSpan } from '@glassbox/core';
+import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
+import { captureSettings, setCapturedJson } from '@glassbox/core/instrumentation';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { diag, SpanKind } from '@opentelemetry/api';
 import { monotonicMs, OpenCalls } from '../internal/open-calls.js';

@@ -1,4 +1,5 @@
-import { type ActiveSpan, ATTR, setCapturedJson } from '@glassbox/core';
+import { type ActiveSpan, ATTR } from '@glassbox/core';
+import { setCapturedJson } from '@glassbox/core/instrumentation';
 import { finishReason, type GenAiMessage, type MessagePart, toMessage } from './langchain-messages.js';
 
 type Obj = Record<string, any>;

@@ -1,4 +1,5 @@
-import { ATTR, currentSpan, GlassboxConfigError, setCapturedJson } from '@glassbox/core';
+import { ATTR, currentSpan, GlassboxConfigError } from '@glassbox/core';
+import { setCapturedJson } from '@glassbox/core/instrumentation';
 import {
   type ChatTemplateMessage,
   fill,

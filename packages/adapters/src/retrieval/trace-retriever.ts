@@ -1,13 +1,5 @@
-import {
-  type ActiveSpan,
-  ATTR,
-  captureSettings,
-  GlassboxConfigError,
-  redactString,
-  SpanType,
-  setCapturedJson,
-  withSpan,
-} from '@glassbox/core';
+import { type ActiveSpan, ATTR, GlassboxConfigError, SpanType, withSpan } from '@glassbox/core';
+import { captureSettings, redactString, setCapturedJson } from '@glassbox/core/instrumentation';
 import { type Attributes, diag } from '@opentelemetry/api';
 import { whenSettled } from '../internal/when-settled.js';
 import { fitDocuments } from './fit-documents.js';

@@ -1,11 +1,5 @@
-import {
-  type ActiveSpan,
-  ATTR,
-  captureSettings,
-  GlassboxConfigError,
-  SpanType,
-  withSpan,
-} from '@glassbox/core';
+import { type ActiveSpan, ATTR, GlassboxConfigError, SpanType, withSpan } from '@glassbox/core';
+import { captureSettings } from '@glassbox/core/instrumentation';
 import { type Attributes, diag } from '@opentelemetry/api';
 import { whenSettled } from '../internal/when-settled.js';
 import {

@@ -1,9 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { logger } from './logger.js';
-import { redactForeignSpan } from './redact-span.js';
-import { type Stats, state } from './state.js';
+import type { Runtime } from './runtime.js';
 
 /** Bounds of an export queue. */
 export interface ExportQueueOptions {
@@ -14,22 +12,29 @@ export interface ExportQueueOptions {
   exportTimeoutMs: number;
 }
 
+/** What a span looks like on its way out (a redacted view), decided by the queue's processor at export time. */
+export type PrepareSpan = (span: ReadableSpan) => ReadableSpan;
+
 /**
  * A bounded queue in front of one exporter. At most one export is in flight; spans past `maxQueueSize`
  * are dropped and counted, so a dead or slow backend costs bounded memory and never blocks the app.
- * In `immediate` mode each span is sent as soon as it ends (still one export at a time).
+ * In `immediate` mode each span is sent as soon as it ends (still one export at a time). Every span is
+ * accounted for: exported, or dropped (full queue, failed or timed-out export, shutdown deadline).
  */
 export class ExportQueue {
   private queue: ReadableSpan[] = [];
   private inFlight: Promise<void> | undefined;
+  /** Fails the batch in flight now (a deadline passed); its late result is then ignored. */
+  private failInFlight: ((reason: string) => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  private readonly label: string;
+  readonly label: string;
 
   constructor(
-    private readonly exporter: SpanExporter,
+    readonly exporter: SpanExporter,
     private readonly options: ExportQueueOptions,
-    private readonly stats: Stats,
+    private readonly runtime: Runtime,
+    private readonly prepare: PrepareSpan,
   ) {
     this.label = exporter.constructor?.name || 'exporter';
   }
@@ -40,10 +45,13 @@ export class ExportQueue {
   }
 
   add(span: ReadableSpan): void {
-    if (this.stopped) return;
+    if (this.stopped) {
+      this.runtime.stats.spansDropped++;
+      return;
+    }
     if (this.queue.length >= this.options.maxQueueSize) {
-      this.stats.spansDropped++;
-      logger.once(
+      this.runtime.stats.spansDropped++;
+      this.runtime.logger.once(
         'warn',
         `export queue of ${this.label} is full (maxQueueSize ${this.options.maxQueueSize}); dropping spans`,
         `full:${this.label}`,
@@ -56,26 +64,58 @@ export class ExportQueue {
     else this.arm();
   }
 
-  /** Exports everything queued and waits for it, including an export already in flight. */
-  async flush(): Promise<void> {
+  /**
+   * Exports everything queued and waits for it, including an export already in flight; with a deadline
+   * (epoch ms), stops waiting then. Resolves true when nothing is left.
+   */
+  async flush(deadline?: number): Promise<boolean> {
     this.disarm();
-    // Bounded: each round exports or drops at least one batch.
-    for (let round = 0; round < 100_000 && (this.queue.length > 0 || this.inFlight); round++) {
-      if (this.inFlight) await this.inFlight;
-      else this.kick();
+    let timeout: Promise<void> | undefined;
+    let clear: (() => void) | undefined;
+    if (deadline !== undefined) {
+      timeout = new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        // The caller decides whether the process waits for this deadline (it keeps its own timer).
+        t.unref?.();
+        clear = () => clearTimeout(t);
+      });
+    }
+    try {
+      // Bounded: each round exports or drops at least one batch.
+      for (let round = 0; round < 100_000 && (this.queue.length > 0 || this.inFlight); round++) {
+        if (deadline !== undefined && Date.now() >= deadline) return false;
+        if (this.inFlight) {
+          if (timeout === undefined) await this.inFlight;
+          else await Promise.race([this.inFlight, timeout]);
+        } else this.kick();
+      }
+      return this.queue.length === 0 && this.inFlight === undefined;
+    } finally {
+      clear?.();
     }
   }
 
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    await this.flush();
+  /** Drops what is queued or in flight, counting it (a deadline passed); later spans are dropped too. */
+  abandon(reason: string): void {
     this.stopped = true;
     this.disarm();
-    try {
-      await this.exporter.shutdown();
-    } catch (error) {
-      logger.once('warn', `${this.label} failed to shut down: ${String(error)}`);
+    const left = this.queue.length;
+    this.queue = [];
+    if (left > 0) this.runtime.stats.spansDropped += left;
+    this.failInFlight?.(reason);
+    if (left > 0) {
+      this.runtime.logger.once(
+        'warn',
+        `${this.label}: ${left} queued spans were not exported (${reason})`,
+        `abandon:${this.label}`,
+      );
     }
+  }
+
+  /** Stops taking spans: later ones are dropped and counted. */
+  stop(): void {
+    this.stopped = true;
+    this.disarm();
   }
 
   private arm(): void {
@@ -84,7 +124,7 @@ export class ExportQueue {
       this.timer = undefined;
       this.kick();
     }, this.options.scheduledDelayMs);
-    // Never keep the process alive just to export; `flush()` / beforeExit handle the end.
+    // Never keep the process alive just to export; `flush()` and the exit hooks handle the end.
     this.timer.unref?.();
   }
 
@@ -99,7 +139,8 @@ export class ExportQueue {
     const batch = this.queue.splice(0, this.options.maxExportBatchSize);
     this.inFlight = this.send(batch).finally(() => {
       this.inFlight = undefined;
-      if (this.queue.length > 0) {
+      this.failInFlight = undefined;
+      if (this.queue.length > 0 && !this.stopped) {
         if (this.options.mode === 'immediate' || this.queue.length >= this.options.maxExportBatchSize)
           this.kick();
         else this.arm();
@@ -110,17 +151,18 @@ export class ExportQueue {
   private send(batch: ReadableSpan[]): Promise<void> {
     return new Promise<void>((resolve) => {
       let settled = false;
+      const stats = this.runtime.stats;
       const done = (result: ExportResult) => {
         if (settled) return;
         settled = true;
         clearTimeout(timeout);
         if (result.code === ExportResultCode.SUCCESS) {
-          this.stats.spansExported += batch.length;
+          stats.spansExported += batch.length;
         } else {
-          this.stats.exportErrors++;
-          this.stats.spansDropped += batch.length;
+          stats.exportErrors++;
+          stats.spansDropped += batch.length;
           const reason = result.error ? String(result.error.message ?? result.error) : 'export failed';
-          logger.once(
+          this.runtime.logger.once(
             'warn',
             `${this.label} failed to export ${batch.length} spans: ${reason} (further failures are counted in stats())`,
             `export:${this.label}`,
@@ -128,6 +170,7 @@ export class ExportQueue {
         }
         resolve();
       };
+      this.failInFlight = (reason) => done({ code: ExportResultCode.FAILED, error: new Error(reason) });
       const timeout = setTimeout(
         () =>
           done({
@@ -138,9 +181,8 @@ export class ExportQueue {
       );
       timeout.unref?.();
       try {
+        const out = batch.map(this.prepare);
         // The exporter's own HTTP calls must not be traced (no feedback loop through instrumentation).
-        const redactor = state.capture.redactor;
-        const out = redactor ? batch.map((span) => redactForeignSpan(span, redactor)) : batch;
         context.with(suppressTracing(context.active()), () => this.exporter.export(out, done));
       } catch (error) {
         done({ code: ExportResultCode.FAILED, error: error as Error });

@@ -1,24 +1,8 @@
 import { type Context, context, type Span } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
 import { recordSpanError } from './errors.js';
-import { captureOutput, type SpanPlan } from './span-runner.js';
-import { state } from './state.js';
-
-const toStringTag = Object.prototype.toString;
-
-export function isSyncGenerator(value: unknown): boolean {
-  return toStringTag.call(value) === '[object Generator]';
-}
-
-export function isAsyncGenerator(value: unknown): boolean {
-  return toStringTag.call(value) === '[object AsyncGenerator]';
-}
-
-/** Either kind of generator object, with one tag lookup. */
-export function isGenerator(value: unknown): boolean {
-  const tag = toStringTag.call(value);
-  return tag === '[object Generator]' || tag === '[object AsyncGenerator]';
-}
+import type { Runtime } from './runtime.js';
+import { captureOutput, type SpanPlan } from './span-plan.js';
 
 /** At most this many yielded items are kept for the outputs attribute (the count is always exact). */
 const MAX_KEPT_ITEMS = 1000;
@@ -28,9 +12,9 @@ type AnyGenerator = Generator<unknown, unknown, unknown> | AsyncGenerator<unknow
 /** What a generator's span needs at its end; held by the finalization registry, so it must not reference the generator. */
 interface GeneratorRecord {
   span: Span;
-  ctx: Context;
   plan: SpanPlan;
-  /** The call's capture override (see `contentOverride`). */
+  runtime: Runtime;
+  /** The call's capture override (`undefined` defers to the runtime's switch). */
   content: boolean | undefined;
   thisArg: unknown;
   items: unknown[];
@@ -46,29 +30,49 @@ interface GeneratorRecord {
 const abandoned = new FinalizationRegistry<GeneratorRecord>((record) => {
   if (record.done) return;
   record.done = true;
-  record.span.setAttribute(ATTR.STREAM_END, 'abandoned');
-  finishOutputs(record);
-  record.span.end(record.lastActivityMs);
+  try {
+    record.span.setAttribute(ATTR.STREAM_END, 'abandoned');
+    record.runtime.stats.spansAbandoned++;
+    finishOutputs(record);
+    record.span.end(record.lastActivityMs);
+  } catch {
+    // Never throw from a GC callback.
+  }
 });
+
+const KEYS = ['next', 'return', 'throw'] as const;
 
 /**
  * Instruments a generator object in place (same object, same prototype): its `next`, `return` and
  * `throw` run inside the span's context, record yielded items and time to first item, and end the span
- * when the iteration completes, is stopped early, or throws.
+ * when the iteration completes, is stopped early, or throws. A generator that cannot take own
+ * properties (frozen, sealed, non-extensible) is returned untouched and its span ends at once.
  */
 export function instrumentGenerator<G extends AnyGenerator>(
   gen: G,
+  async: boolean,
   span: Span,
   ctx: Context,
   plan: SpanPlan,
+  runtime: Runtime,
   thisArg: unknown,
   content: boolean | undefined,
 ): G {
+  const target = gen as unknown as Record<string, Function>;
+  let originals: Function[];
+  try {
+    if (!Object.isExtensible(gen)) return unobservable(span, gen);
+    // Read once, as the iteration would: a generator's methods are the intrinsic ones, data properties.
+    originals = KEYS.map((key) => target[key]!);
+    if (originals.some((fn) => typeof fn !== 'function')) return unobservable(span, gen);
+  } catch {
+    return unobservable(span, gen);
+  }
   const now = Date.now();
   const record: GeneratorRecord = {
     span,
-    ctx,
     plan,
+    runtime,
     content,
     thisArg,
     items: [],
@@ -78,19 +82,13 @@ export function instrumentGenerator<G extends AnyGenerator>(
     lastActivityMs: now,
     done: false,
   };
-  const async = isAsyncGenerator(gen);
-  const target = gen as any;
-  const origNext = target.next;
-  const origReturn = target.return;
-  const origThrow = target.throw;
   const token = {};
-  abandoned.register(gen, record, token);
 
   const finish = (end: string, error?: unknown) => {
     if (record.done) return;
     record.done = true;
     abandoned.unregister(token);
-    if (error !== undefined) recordSpanError(span, error);
+    if (error !== undefined) recordSpanError(span, error, runtime);
     span.setAttribute(ATTR.STREAM_END, end);
     finishOutputs(record);
     span.end();
@@ -98,8 +96,13 @@ export function instrumentGenerator<G extends AnyGenerator>(
 
   const onResult = (r: IteratorResult<unknown>, kind: 'next' | 'return' | 'throw') => {
     record.lastActivityMs = Date.now();
-    if (r.done) finish(kind === 'next' ? 'completed' : kind === 'return' ? 'returned' : 'completed');
-    else recordItem(record, r.value);
+    try {
+      if (r === null || typeof r !== 'object') return r;
+      if (r.done) finish(kind === 'return' ? 'returned' : 'completed');
+      else recordItem(record, r.value);
+    } catch {
+      // A result object the iteration protocol would reject anyway: leave the span to GC or the next step.
+    }
     return r;
   };
 
@@ -137,9 +140,27 @@ export function instrumentGenerator<G extends AnyGenerator>(
 
   // Own properties shadow the prototype's methods, so `for...of`, `for await`, spread and manual
   // `next()` calls all go through them while the object stays the one the caller got.
-  defineHidden(target, 'next', wrap(origNext, 'next'));
-  defineHidden(target, 'return', wrap(origReturn, 'return'));
-  defineHidden(target, 'throw', wrap(origThrow, 'throw'));
+  try {
+    for (let i = 0; i < KEYS.length; i++) defineHidden(target, KEYS[i]!, wrap(originals[i]!, KEYS[i]!));
+  } catch {
+    // An exotic generator refused a property half way: put it back as it was, and end the span.
+    for (const key of KEYS) {
+      try {
+        delete target[key];
+      } catch {
+        // Nothing more to undo.
+      }
+    }
+    return unobservable(span, gen);
+  }
+  abandoned.register(gen, record, token);
+  return gen;
+}
+
+/** Ends the span of a generator that cannot be observed; the generator itself is not touched. */
+function unobservable<G>(span: Span, gen: G): G {
+  span.setAttribute(ATTR.STREAM_END, 'unobservable');
+  span.end();
   return gen;
 }
 
@@ -154,7 +175,7 @@ function recordItem(record: GeneratorRecord, value: unknown): void {
   record.count++;
   // Keep references only while they can still fit in the captured value: memory stays bounded for
   // streams of any length.
-  if (record.items.length < MAX_KEPT_ITEMS && record.keptChars <= state.capture.maxValueLength) {
+  if (record.items.length < MAX_KEPT_ITEMS && record.keptChars <= record.runtime.capture.maxValueLength) {
     record.items.push(value);
     record.keptChars += typeof value === 'string' ? value.length : 16;
   }
@@ -169,8 +190,9 @@ function finishOutputs(record: GeneratorRecord): void {
   captureOutput(
     plan,
     span,
+    record.runtime,
     record.content,
-    allStrings ? (items as string[]).join('') : items,
     record.thisArg,
+    allStrings ? (items as string[]).join('') : items,
   );
 }

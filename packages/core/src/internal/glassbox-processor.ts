@@ -1,98 +1,202 @@
 import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ResolvedConfig } from '../config.js';
-import { ExportQueue } from './export-queue.js';
-import { logger } from './logger.js';
-import { state } from './state.js';
-import { getTraceScope, hasTraceAttributes } from './trace-context.js';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ExportQueue, type ExportQueueOptions } from './export-queue.js';
+import { exportView } from './export-view.js';
+import { slot } from './global-slot.js';
+import type { Runtime } from './runtime.js';
+import { applyTraceAttributes } from './trace-context.js';
+import { TRACER_NAME } from './tracer.js';
+
+/** What a Glassbox span processor is built from. */
+export interface ProcessorConfig {
+  exporters: readonly SpanExporter[];
+  spanProcessors: readonly SpanProcessor[];
+  queue: ExportQueueOptions;
+}
 
 /**
  * Glassbox's span processor: counts spans, gives every span started inside a trace scope its session,
- * user, tag and metadata attributes (other libraries' spans too), and feeds one bounded export queue per
- * exporter plus the user's own processors.
+ * user, tag and metadata attributes (other libraries' spans too), hands its runtime to the code that
+ * started a span of ours (see GlobalSlot.startingSpan), and feeds one bounded export queue per exporter
+ * plus the user's own processors. It reads no global configuration: its runtime is its own.
  */
 export class GlassboxSpanProcessor implements SpanProcessor {
-  readonly queues: ExportQueue[];
-  private readonly extra: SpanProcessor[];
-  private shutdownPromise: Promise<void> | undefined;
+  readonly #runtime: Runtime;
+  readonly #queues: ExportQueue[];
+  readonly #extra: readonly SpanProcessor[];
+  #shutdownPromise: Promise<void> | undefined;
+  /** After a re-init: spans still open end here, and are passed on to the new installation's processor. */
+  #successor: GlassboxSpanProcessor | undefined;
+  /** Spans of ours whose content was captured under another runtime's rules: redacted again on export. */
+  readonly #recaptured = new WeakSet<object>();
 
-  constructor(config: ResolvedConfig) {
-    const stats = state.stats;
-    this.queues = config.exporters.map(
-      (exporter) => new ExportQueue(exporter, { mode: config.exportMode, ...config.batch }, stats),
+  constructor(config: ProcessorConfig, runtime: Runtime) {
+    this.#runtime = runtime;
+    const prepare = (span: ReadableSpan) =>
+      span.instrumentationScope?.name === TRACER_NAME && !this.#recaptured.has(span)
+        ? span
+        : exportView(span, runtime);
+    this.#queues = config.exporters.map(
+      (exporter) => new ExportQueue(exporter, config.queue, runtime, prepare),
     );
-    this.extra = config.spanProcessors;
+    this.#extra = config.spanProcessors;
   }
 
+  /** This processor's runtime (its counters, logger and rules). */
+  get runtime(): Runtime {
+    return this.#runtime;
+  }
+
+  /** Spans waiting or being exported. */
   get pending(): number {
     let n = 0;
-    for (const q of this.queues) n += q.pending;
+    for (const q of this.#queues) n += q.pending;
     return n;
   }
 
+  /** The exporters and processors this processor feeds. */
+  get outputs(): readonly object[] {
+    return [...this.#queues.map((q) => q.exporter), ...this.#extra];
+  }
+
   onStart(span: Span, parentContext: Context): void {
-    if (this.shutdownPromise) return;
-    // Proof that this processor is attached to the provider in use; `trace` stops doing this work itself.
-    state.processorActive = true;
-    state.stats.spansStarted++;
-    const scope = getTraceScope(parentContext);
-    if (scope !== undefined && hasTraceAttributes(scope)) span.setAttributes(scope.flat);
-    for (const p of this.extra) {
+    if (this.#shutdownPromise) {
+      // Retired by a re-init, yet reached through a tracer cached before it: the span will be passed on.
+      if (this.#successor !== undefined) applyTraceAttributes(span, parentContext);
+      return;
+    }
+    this.#runtime.stats.spansStarted++;
+    if (slot.startingSpan !== span) {
+      // The first Glassbox processor to see a span captures for it and owns its trace attributes.
+      slot.startingSpan = span;
+      slot.startingRuntime = this.#runtime;
+      applyTraceAttributes(span, parentContext);
+    } else if (slot.startingRuntime !== this.#runtime) {
+      this.#recaptured.add(span);
+    }
+    for (const p of this.#extra) {
       try {
         p.onStart(span, parentContext);
       } catch (error) {
-        logger.once('warn', `a span processor threw in onStart: ${String(error)}`, 'proc:onStart');
+        this.#warn('onStart', error);
       }
     }
   }
 
   /** Forwarded so the user's processors can still add attributes while the span is ending. */
   onEnding(span: Span): void {
-    if (this.shutdownPromise) return;
-    for (const p of this.extra) {
+    if (this.#shutdownPromise) return;
+    for (const p of this.#extra) {
       try {
         p.onEnding?.(span);
       } catch (error) {
-        logger.once('warn', `a span processor threw in onEnding: ${String(error)}`, 'proc:onEnding');
+        this.#warn('onEnding', error);
       }
     }
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.shutdownPromise) return;
-    state.stats.spansEnded++;
+    if (slot.startingSpan === span) {
+      slot.startingSpan = undefined;
+      slot.startingRuntime = undefined;
+    }
+    if (this.#shutdownPromise) {
+      if (this.#successor !== undefined) this.#successor.adopt(span, this.#runtime);
+      return;
+    }
+    this.#runtime.stats.spansEnded++;
     // The user's processors first, so whatever they add is there when our queues export.
-    for (const p of this.extra) {
+    for (const p of this.#extra) {
       try {
         p.onEnd(span);
       } catch (error) {
-        logger.once('warn', `a span processor threw in onEnd: ${String(error)}`, 'proc:onEnd');
+        this.#warn('onEnd', error);
       }
     }
-    // Only sampled spans are exported; a sampled-out span never gets this far with the SDK's samplers.
-    if ((span.spanContext().traceFlags & 1) === 1) for (const q of this.queues) q.add(span);
+    this.#enqueue(span);
   }
 
-  async forceFlush(): Promise<void> {
+  /** A span that started under a retired processor and ended after it: exported and counted here. */
+  adopt(span: ReadableSpan, from: Runtime): void {
+    if (this.#shutdownPromise) {
+      if (this.#successor !== undefined) this.#successor.adopt(span, from);
+      else this.#runtime.stats.spansDropped++;
+      return;
+    }
+    if (from !== this.#runtime) this.#recaptured.add(span);
+    this.#runtime.stats.spansEnded++;
+    this.#enqueue(span);
+  }
+
+  async forceFlush(deadline?: number): Promise<void> {
     await Promise.all([
-      ...this.queues.map((q) => q.flush()),
-      ...this.extra.map((p) =>
-        p.forceFlush().catch((e) => logger.once('warn', `a span processor failed to flush: ${String(e)}`)),
-      ),
+      ...this.#queues.map((q) => q.flush(deadline)),
+      ...this.#extra.map((p) => p.forceFlush().catch((e) => this.#warn('forceFlush', e))),
     ]);
   }
 
+  /** Flushes and shuts down every exporter and processor it feeds, within `shutdownTimeoutMs`. */
   shutdown(): Promise<void> {
-    if (!this.shutdownPromise) {
-      this.shutdownPromise = Promise.all([
-        ...this.queues.map((q) => q.shutdown()),
-        ...this.extra.map((p) =>
-          p
-            .shutdown()
-            .catch((e) => logger.once('warn', `a span processor failed to shut down: ${String(e)}`)),
-        ),
-      ]).then(() => undefined);
+    return this.close(new Set());
+  }
+
+  /**
+   * Stops taking spans and shuts down what it feeds, except `keep` (outputs a newer installation still
+   * uses), within the runtime's `shutdownTimeoutMs`: what is left at the deadline is counted as dropped,
+   * and the exporters are told to give up. A `successor` receives the spans that end afterwards; an
+   * explicit `deadline` (epoch ms) replaces the runtime's bound.
+   */
+  close(keep: ReadonlySet<object>, successor?: GlassboxSpanProcessor, deadline?: number): Promise<void> {
+    if (successor !== undefined && successor !== this) this.#successor = successor;
+    if (this.#shutdownPromise === undefined) {
+      this.#shutdownPromise = this.#close(keep, deadline ?? Date.now() + this.#runtime.shutdownTimeoutMs);
     }
-    return this.shutdownPromise;
+    return this.#shutdownPromise;
+  }
+
+  async #close(keep: ReadonlySet<object>, deadline: number): Promise<void> {
+    const runtime = this.#runtime;
+    await Promise.all(
+      this.#queues.map(async (queue) => {
+        const drained = await queue.flush(deadline);
+        if (!drained) queue.abandon(`shutdownTimeoutMs (${runtime.shutdownTimeoutMs} ms) passed`);
+        else queue.stop();
+        if (keep.has(queue.exporter)) return;
+        await settleBy(queue.exporter.shutdown(), deadline, (e) => this.#warn('shutdown', e));
+      }),
+    );
+    await Promise.all(
+      this.#extra
+        .filter((p) => !keep.has(p))
+        .map((p) => settleBy(p.shutdown(), deadline, (e) => this.#warn('shutdown', e))),
+    );
+  }
+
+  #enqueue(span: ReadableSpan): void {
+    // Only sampled spans are exported; a sampled-out span never gets this far with the SDK's samplers.
+    if ((span.spanContext().traceFlags & 1) === 1) for (const q of this.#queues) q.add(span);
+  }
+
+  #warn(where: string, error: unknown): void {
+    this.#runtime.logger.once(
+      'warn',
+      `a span processor or exporter failed in ${where}: ${String(error)}`,
+      `proc:${where}`,
+    );
+  }
+}
+
+/** Waits for `work` until `deadline` (epoch ms) at most; failures are reported, never thrown. */
+async function settleBy(work: Promise<unknown> | undefined, deadline: number, onError: (e: unknown) => void) {
+  if (work === undefined || typeof (work as { then?: unknown }).then !== 'function') return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 100);
+    timer.unref?.();
+  });
+  try {
+    await Promise.race([work.then(undefined, onError), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,73 +1,45 @@
 import {
-  type Attributes,
   type Context,
   context,
   isSpanContextValid,
   type Span,
   type SpanContext,
-  SpanKind,
   trace,
 } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
-import { applyMapping, setJsonAttribute } from './capture-attribute.js';
+import { CAPTURE_CONTENT_KEY } from './capture-override.js';
 import { recordSpanError } from './errors.js';
-import { instrumentGenerator, isGenerator } from './generator.js';
+import { instrumentGenerator } from './generator.js';
+import { slot } from './global-slot.js';
 import { contextWithSpan } from './layered-context.js';
-import { logger } from './logger.js';
-import { CAPTURE_CONTENT_KEY, contentOverrideIn, state as stateRef } from './state.js';
+import { settledPending, watchPending } from './pending-promises.js';
+import { findThen, isGeneratorObject, ResultKind, resultKind } from './result-kind.js';
+import type { Runtime } from './runtime.js';
+import { captureOutput, type SpanPlan } from './span-plan.js';
 import {
+  applyTraceAttributes,
   createTraceScope,
   getTraceScope,
-  hasTraceAttributes,
   NO_TRACE_ATTRIBUTES,
   TRACE_SCOPE_KEY,
-  type TraceScope,
 } from './trace-context.js';
 
-/** Everything about a traced function that can be worked out once, at wrap time. */
-export interface SpanPlan {
-  name: string;
-  spanOptions: { kind: SpanKind; attributes: Attributes };
-  captureInputs: boolean | Function;
-  captureOutputs: boolean | Function;
-  /** Per-function override of the global content capture switch. */
-  captureContent: boolean | undefined;
-  /** Parameter names, `undefined` while not yet read, `null` when not reliably readable. */
-  paramNames: string[] | null | undefined;
-}
-
-/** Starts a span under `parent` and returns it with the context in which it is active. */
-export function startPlannedSpan(
-  tracer: { startSpan: (name: string, options: any, ctx: Context) => Span },
-  name: string,
-  spanOptions: { kind: SpanKind; attributes?: Attributes; links?: any; startTime?: any },
-  parent: Context,
-  captureContent?: boolean,
-): { span: Span; ctx: Context } {
-  const span = tracer.startSpan(name, spanOptions, parent);
-  return { span, ctx: activeContext(span, parent, captureContent) };
-}
+const promiseThen = Promise.prototype.then;
 
 /**
- * Starts a span that is not made active (`startSpan`): no context is built for it, since none would be
- * used; a span started where `parent`'s trace has attributes still gets them.
+ * Finishes starting a span of ours: returns the runtime it captures under (its Glassbox processor's,
+ * else `fallback`) and gives it its trace attributes when no Glassbox processor did.
  */
-export function startDetachedSpan(
-  tracer: { startSpan: (name: string, options: any, ctx: Context) => Span },
-  name: string,
-  spanOptions: { kind: SpanKind; attributes?: Attributes; links?: any; startTime?: any },
-  parent: Context,
-): Span {
-  const span = tracer.startSpan(name, spanOptions, parent);
-  if (span.isRecording()) applyTraceAttributes(span, getTraceScope(parent));
-  return span;
-}
-
-/** Without our span processor (an app's own OpenTelemetry setup), a span gets its trace attributes here. */
-function applyTraceAttributes(span: Span, scope: TraceScope | undefined): void {
-  if (scope !== undefined && !stateRef.processorActive && hasTraceAttributes(scope)) {
-    span.setAttributes(scope.flat);
+export function adoptStarted(span: Span, parent: Context, fallback: Runtime): Runtime {
+  if (slot.startingSpan === span) {
+    const runtime = slot.startingRuntime ?? fallback;
+    // Do not keep the span alive through the slot once it has been handed over.
+    slot.startingSpan = undefined;
+    slot.startingRuntime = undefined;
+    return runtime;
   }
+  if (span.isRecording()) applyTraceAttributes(span, parent);
+  return fallback;
 }
 
 /**
@@ -75,16 +47,19 @@ function applyTraceAttributes(span: Span, scope: TraceScope | undefined): void {
  * override (which holds for the whole subtree: an LLM call inside a private step stays private) and,
  * for a local root, a trace scope of its own so that `updateCurrentTrace` can reach it.
  */
-export function activeContext(span: Span, parent: Context, captureContent: boolean | undefined): Context {
+export function activeContext(
+  span: Span,
+  parent: Context,
+  captureContent: boolean | undefined,
+  runtime: Runtime,
+): Context {
   if (!span.isRecording()) return contextWithSpan(parent, span);
-  const scope = getTraceScope(parent);
-  applyTraceAttributes(span, scope);
   if (!isLocalRoot(span, parent)) {
     return captureContent === undefined
       ? contextWithSpan(parent, span)
       : contextWithSpan(parent, span, CAPTURE_CONTENT_KEY, captureContent);
   }
-  const rootScope = createTraceScope(scope?.attrs ?? NO_TRACE_ATTRIBUTES, span);
+  const rootScope = createTraceScope(getTraceScope(parent)?.attrs ?? NO_TRACE_ATTRIBUTES, span, runtime);
   return captureContent === undefined
     ? contextWithSpan(parent, span, TRACE_SCOPE_KEY, rootScope)
     : contextWithSpan(parent, span, CAPTURE_CONTENT_KEY, captureContent, TRACE_SCOPE_KEY, rootScope);
@@ -103,22 +78,11 @@ function isLocalRoot(span: Span, parent: Context): boolean {
 }
 
 /**
- * The capture override of a call: the plan's own `captureContent`, else the one in force where the call
- * started (read once per call); `undefined` defers to the global switch, read when the capture happens.
- */
-export function contentOverride(plan: SpanPlan, parent: Context): boolean | undefined {
-  return plan.captureContent ?? contentOverrideIn(parent);
-}
-
-/** Whether content (inputs/outputs) is captured under a call's override. */
-export function contentOn(override: boolean | undefined): boolean {
-  return override ?? stateRef.capture.captureContent;
-}
-
-/**
  * Runs `fn` as the active span of `ctx` and ends the span when the result settles: at once for a plain
- * value, on settlement for a thenable, at the end of iteration for a generator. Returns exactly what
- * `fn` returned (or throws what it threw).
+ * value, on settlement for a promise, at the end of iteration for a generator. Returns exactly what
+ * `fn` returned (or throws what it threw). `derive`: `fn` is an async function, whose promise nobody
+ * else holds, so the promise handed back may be the one derived from it (which keeps Node's
+ * unhandled-rejection behaviour for the caller); otherwise a promise is handed back itself.
  */
 export function runInSpan(
   plan: SpanPlan,
@@ -129,6 +93,8 @@ export function runInSpan(
   args: unknown[],
   isConstruct: Function | undefined,
   content: boolean | undefined,
+  runtime: Runtime,
+  derive: boolean,
 ): unknown {
   let result: unknown;
   try {
@@ -136,100 +102,162 @@ export function runInSpan(
       ? context.with(ctx, () => Reflect.construct(fn, args, isConstruct))
       : context.with(ctx, fn as (...a: unknown[]) => unknown, thisArg, ...args);
   } catch (error) {
-    recordSpanError(span, error);
+    recordSpanError(span, error, runtime);
     span.end();
     throw error;
   }
-  return settle(plan, span, ctx, result, thisArg, content);
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    captureOutput(plan, span, runtime, content, thisArg, result);
+    span.end();
+    return result;
+  }
+  return settle(plan, span, ctx, result, thisArg, content, runtime, derive);
 }
 
 function settle(
   plan: SpanPlan,
   span: Span,
   ctx: Context,
-  result: unknown,
+  result: object,
   thisArg: unknown,
   content: boolean | undefined,
+  runtime: Runtime,
+  derive: boolean,
 ): unknown {
-  if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
-    let then: unknown;
-    try {
-      then = (result as { then?: unknown }).then;
-    } catch {
-      then = undefined;
-    }
-    if (typeof then === 'function')
-      return settleThenable(plan, span, ctx, result as PromiseLike<unknown>, then, thisArg, content);
-    if (isGenerator(result)) return instrumentGenerator(result as any, span, ctx, plan, thisArg, content);
+  switch (resultKind(result)) {
+    case ResultKind.PROMISE:
+      return observePromise(plan, span, ctx, result as Promise<unknown>, thisArg, content, runtime, derive);
+    case ResultKind.PROMISE_OTHER:
+      return observeOtherPromise(plan, span, ctx, result, thisArg, content, runtime);
+    case ResultKind.GENERATOR:
+      return instrumentGenerator(result as Generator, false, span, ctx, plan, runtime, thisArg, content);
+    case ResultKind.ASYNC_GENERATOR:
+      return instrumentGenerator(result as AsyncGenerator, true, span, ctx, plan, runtime, thisArg, content);
+    case ResultKind.THENABLE:
+      return endUnawaited(span, result, 'thenable');
+    case ResultKind.OPAQUE:
+      return endUnawaited(span, result, 'uninspectable');
+    default:
+      captureOutput(plan, span, runtime, content, thisArg, result);
+      span.end();
+      return result;
   }
-  captureOutput(plan, span, content, result, thisArg);
+}
+
+/**
+ * A lazy thenable (a query builder that runs when `then` is called) or a value that resists inspection:
+ * calling `then` ourselves would run it, so the span ends now and says why it did not wait.
+ */
+function endUnawaited(span: Span, result: object, reason: string): object {
+  span.setAttribute(ATTR.END_REASON, reason);
   span.end();
   return result;
 }
 
-function settleThenable(
+function observePromise(
   plan: SpanPlan,
   span: Span,
   ctx: Context,
-  thenable: PromiseLike<unknown>,
-  then: Function,
+  promise: Promise<unknown>,
   thisArg: unknown,
   content: boolean | undefined,
+  runtime: Runtime,
+  derive: boolean,
 ): unknown {
+  const pending = watchPending(span, runtime, promise);
   const onFulfilled = (value: unknown) => {
-    if (value !== null && typeof value === 'object' && isGenerator(value)) {
-      // A function that resolves to a generator: the span lives on until the iteration ends.
-      return instrumentGenerator(value as any, span, ctx, plan, thisArg, content);
+    try {
+      if (settledPending(pending)) finishValue(plan, span, ctx, value, thisArg, content, runtime);
+    } catch {
+      // Recording must never change what the caller receives.
     }
-    captureOutput(plan, span, content, value, thisArg);
-    span.end();
     return value;
   };
-  if (thenable instanceof Promise && thenable.constructor === Promise) {
-    // A native promise (every async function): return the derived promise, which settles to the very
-    // same value or error and keeps Node's unhandled-rejection behaviour for the caller.
-    return thenable.then(onFulfilled, (error: unknown) => {
-      recordSpanError(span, error);
-      span.end();
+  if (derive) {
+    return promiseThen.call(promise, onFulfilled, (error: unknown) => {
+      if (settledPending(pending)) failSpan(span, error, runtime);
       throw error;
     });
   }
-  // A custom thenable (an SDK's APIPromise, a Promise subclass): hand back the object itself so its own
-  // methods keep working, and observe its settlement on the side.
+  // Handed back itself (same object, its own properties kept); observed on the side, where nothing can
+  // reject: the caller's own handlers decide what happens to a rejection.
+  promiseThen.call(promise, onFulfilled, (error: unknown) => {
+    if (settledPending(pending)) failSpan(span, error, runtime);
+  });
+  return promise;
+}
+
+/** A subclass promise (an SDK's APIPromise): its own `then`, read without getters, observes it on the side. */
+function observeOtherPromise(
+  plan: SpanPlan,
+  span: Span,
+  ctx: Context,
+  promise: object,
+  thisArg: unknown,
+  content: boolean | undefined,
+  runtime: Runtime,
+): unknown {
+  let then: Function | null | undefined;
+  try {
+    then = findThen(promise);
+  } catch {
+    then = undefined;
+  }
+  if (typeof then !== 'function') return endUnawaited(span, promise, 'thenable');
+  const pending = watchPending(span, runtime, promise);
   try {
     then.call(
-      thenable,
+      promise,
       (value: unknown) => {
-        onFulfilled(value);
+        try {
+          if (settledPending(pending)) finishValue(plan, span, ctx, value, thisArg, content, runtime);
+        } catch {
+          // As in observePromise.
+        }
       },
       (error: unknown) => {
-        recordSpanError(span, error);
-        span.end();
+        if (settledPending(pending)) failSpan(span, error, runtime);
       },
     );
   } catch (error) {
-    logger.once('warn', `could not observe a thenable result: ${String(error)}`, 'thenable');
-    span.end();
+    if (settledPending(pending)) {
+      runtime.logger.once('warn', `could not observe a promise result: ${String(error)}`, 'thenable');
+      endUnawaited(span, promise, 'uninspectable');
+    }
   }
-  return thenable;
+  return promise;
 }
 
-/** Records the outputs of a finished call under the plan's capture rules and the call's override. */
-export function captureOutput(
+/** Records a settled value: a generator keeps the span open until it is iterated; anything else ends it. */
+function finishValue(
   plan: SpanPlan,
   span: Span,
-  content: boolean | undefined,
+  ctx: Context,
   value: unknown,
   thisArg: unknown,
+  content: boolean | undefined,
+  runtime: Runtime,
 ): void {
-  if (plan.captureOutputs === false || !contentOn(content) || !span.isRecording()) return;
-  if (typeof plan.captureOutputs === 'function') {
-    const mapped = applyMapping(plan.captureOutputs, thisArg, [value]);
-    if (mapped.ok) setJsonAttribute(span, ATTR.OUTPUTS, mapped.value);
+  if (isGeneratorObject(value)) {
+    // A function that resolves to a generator: the span lives on until the iteration ends.
+    const kind = resultKind(value as object);
+    instrumentGenerator(
+      value as Generator,
+      kind === ResultKind.ASYNC_GENERATOR,
+      span,
+      ctx,
+      plan,
+      runtime,
+      thisArg,
+      content,
+    );
     return;
   }
-  if (value === undefined) return;
-  setJsonAttribute(span, ATTR.OUTPUTS, value);
+  captureOutput(plan, span, runtime, content, thisArg, value);
+  span.end();
 }
 
-export { SpanKind };
+function failSpan(span: Span, error: unknown, runtime: Runtime): void {
+  recordSpanError(span, error, runtime);
+  span.end();
+}

@@ -1,13 +1,9 @@
 import { type Attributes, type Context, createContextKey, type Span } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
-
-/** Trace-level attributes that every span started inside a scope carries. */
-export interface TraceAttributes {
-  sessionId?: string;
-  userId?: string;
-  tags?: string[];
-  metadata?: Record<string, unknown>;
-}
+import type { TraceAttributes } from '../trace-attributes.js';
+import { capturedJson } from './capture-attribute.js';
+import type { Runtime } from './runtime.js';
+import { safeAttributes } from './sanitize.js';
 
 /**
  * One per `withTraceContext` scope or local root span. Mutable on purpose: `updateCurrentTrace` changes it
@@ -15,7 +11,7 @@ export interface TraceAttributes {
  */
 export interface TraceScope {
   attrs: TraceAttributes;
-  /** The flattened span attributes, recomputed when `attrs` change. */
+  /** The flattened span attributes (redacted and bounded), recomputed when `attrs` change. */
   flat: Attributes;
   /** The local root span of the trace, when known, so updates reach it. */
   root: Span | undefined;
@@ -32,8 +28,16 @@ export const NO_TRACE_ATTRIBUTES: TraceAttributes = Object.freeze({});
 /** What `flatten` gives for no attributes: shared, so that `hasTraceAttributes` is one comparison. */
 const NO_FLAT_ATTRIBUTES: Attributes = Object.freeze({});
 
-export function createTraceScope(attrs: TraceAttributes, root: Span | undefined): TraceScope {
-  return { attrs, flat: attrs === NO_TRACE_ATTRIBUTES ? NO_FLAT_ATTRIBUTES : flatten(attrs), root };
+export function createTraceScope(
+  attrs: TraceAttributes,
+  root: Span | undefined,
+  runtime: Runtime,
+): TraceScope {
+  return {
+    attrs,
+    flat: attrs === NO_TRACE_ATTRIBUTES ? NO_FLAT_ATTRIBUTES : flattenTraceAttributes(attrs, runtime),
+    root,
+  };
 }
 
 /** Whether a scope has any span attributes to apply (most traces have none). */
@@ -41,47 +45,67 @@ export function hasTraceAttributes(scope: TraceScope): boolean {
   return scope.flat !== NO_FLAT_ATTRIBUTES;
 }
 
+/**
+ * Gives a span started under `parent` the attributes of its trace (session, user, tags, metadata). The
+ * one place that does it: a Glassbox span processor calls it for every span (other libraries' too), and
+ * the code starting a span of ours calls it when no Glassbox processor saw that span.
+ */
+export function applyTraceAttributes(span: Span, parent: Context): void {
+  const scope = getTraceScope(parent);
+  if (scope !== undefined && scope.flat !== NO_FLAT_ATTRIBUTES) span.setAttributes(scope.flat);
+}
+
 /** Merges trace attributes: later values win, tags are unioned, metadata is merged key by key. */
 export function mergeTraceAttributes(base: TraceAttributes, extra: TraceAttributes): TraceAttributes {
   const out: TraceAttributes = { ...base };
   if (extra.sessionId !== undefined) out.sessionId = extra.sessionId;
   if (extra.userId !== undefined) out.userId = extra.userId;
-  if (extra.tags !== undefined) out.tags = [...new Set([...(base.tags ?? []), ...extra.tags])];
-  if (extra.metadata !== undefined) out.metadata = { ...base.metadata, ...extra.metadata };
+  if (Array.isArray(extra.tags)) out.tags = [...new Set([...(base.tags ?? []), ...extra.tags])];
+  if (extra.metadata !== undefined && extra.metadata !== null && typeof extra.metadata === 'object') {
+    out.metadata = { ...base.metadata, ...extra.metadata };
+  }
   return out;
 }
 
-export function updateScope(scope: TraceScope, extra: TraceAttributes): void {
+export function updateScope(scope: TraceScope, extra: TraceAttributes, runtime: Runtime): void {
   scope.attrs = mergeTraceAttributes(scope.attrs, extra);
-  scope.flat = flatten(scope.attrs);
+  scope.flat = flattenTraceAttributes(scope.attrs, runtime);
 }
 
-function flatten(attrs: TraceAttributes): Attributes {
+/** The span attributes of trace attributes, redacted and bounded like every hand-set value. */
+export function flattenTraceAttributes(attrs: TraceAttributes, runtime: Runtime): Attributes {
   if (
     attrs.sessionId === undefined &&
     attrs.userId === undefined &&
-    (attrs.tags === undefined || attrs.tags.length === 0) &&
-    attrs.metadata === undefined
+    (!Array.isArray(attrs.tags) || attrs.tags.length === 0) &&
+    (attrs.metadata === undefined || attrs.metadata === null)
   ) {
     return NO_FLAT_ATTRIBUTES;
   }
   const out: Attributes = {};
-  if (attrs.sessionId !== undefined) out[ATTR.SESSION_ID] = String(attrs.sessionId);
-  if (attrs.userId !== undefined) out[ATTR.USER_ID] = String(attrs.userId);
-  if (attrs.tags !== undefined && attrs.tags.length > 0) out[ATTR.TRACE_TAGS] = attrs.tags.map(String);
-  if (attrs.metadata) {
-    for (const [key, value] of Object.entries(attrs.metadata)) {
+  if (attrs.sessionId !== undefined) out[ATTR.SESSION_ID] = textOf(attrs.sessionId);
+  if (attrs.userId !== undefined) out[ATTR.USER_ID] = textOf(attrs.userId);
+  if (Array.isArray(attrs.tags) && attrs.tags.length > 0) out[ATTR.TRACE_TAGS] = attrs.tags.map(textOf);
+  if (attrs.metadata !== null && typeof attrs.metadata === 'object') {
+    for (const key of Object.keys(attrs.metadata)) {
+      let value: unknown;
+      try {
+        value = attrs.metadata[key];
+      } catch {
+        continue;
+      }
       if (value === undefined) continue;
-      out[ATTR.TRACE_METADATA_PREFIX + key] = typeof value === 'string' ? value : safeJson(value);
+      const text = typeof value === 'string' ? value : capturedJson(value, runtime);
+      if (text !== undefined) out[ATTR.TRACE_METADATA_PREFIX + key] = text;
     }
   }
-  return out;
+  return safeAttributes(out, runtime);
 }
 
-function safeJson(value: unknown): string {
+function textOf(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
     return String(value);
+  } catch {
+    return '[unreadable]';
   }
 }

@@ -1,12 +1,10 @@
+import { ATTR, type SpanType, startSpan } from '@glassbox/core';
 import {
-  ATTR,
   captureSettings,
   contentCaptureEnabled,
   redactString,
-  type SpanType,
   setCapturedJson,
-  startSpan,
-} from '@glassbox/core';
+} from '@glassbox/core/instrumentation';
 import {
   type Attributes,
   type Context,

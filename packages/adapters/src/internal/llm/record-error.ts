@@ -1,4 +1,5 @@
-import { ATTR, captureSettings, redactString } from '@glassbox/core';
+import { ATTR } from '@glassbox/core';
+import { captureSettings, redactString } from '@glassbox/core/instrumentation';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 
 /**
