@@ -4,8 +4,8 @@ export type { InMemoryExporterOptions, SpanNode, TraceTree } from './in-memory-e
 export { InMemoryExporter } from './in-memory-exporter.js';
 export type { JsonFileExporterOptions } from './json-file-exporter.js';
 export { JsonFileExporter, jsonFileExporter } from './json-file-exporter.js';
-export type { OtlpCompression, OtlpExporterOptions, OtlpPreset, OtlpProtocol } from './otlp-config.js';
 export { OtlpExporter, otlpExporter } from './otlp-exporter.js';
+export type { OtlpCompression, OtlpExporterOptions, OtlpPreset, OtlpProtocol } from './otlp-options.js';
 export type {
   ReadTraceFileOptions,
   TraceFileLineError,

@@ -140,7 +140,7 @@ describe('jsonFileExporter', () => {
       expect(JSON.parse(line).resourceSpans[0].scopeSpans[0].spans).toHaveLength(100);
   });
 
-  it('ends a line cut by an earlier crash before appending, so only that line is lost', async () => {
+  it('removes a line cut by an earlier crash before appending, so no bad line is left mid-file', async () => {
     const path = join(dir, 'traces.jsonl');
     const first = jsonFileExporter({ path });
     await exportSpans(first, recordSpans(sampleTrace));
@@ -155,7 +155,26 @@ describe('jsonFileExporter', () => {
     const read = [];
     for await (const span of readTraceFile(path, { onError: (e) => errors.push(e) })) read.push(span);
     expect(read).toHaveLength(8);
-    expect(errors).toEqual([expect.objectContaining({ line: 2, partial: false })]);
+    expect(errors).toEqual([]);
+    expect(lines(path)).toHaveLength(2);
+  });
+
+  it('keeps a whole last line that only lacks its newline, and ends it', async () => {
+    const path = join(dir, 'traces.jsonl');
+    const first = jsonFileExporter({ path });
+    await exportSpans(first, recordSpans(sampleTrace));
+    await first.shutdown();
+    // A short write that stopped just before the newline.
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, -1));
+
+    const second = jsonFileExporter({ path });
+    await exportSpans(second, recordSpans(sampleTrace));
+    await second.shutdown();
+
+    const read = [];
+    for await (const span of readTraceFile(path)) read.push(span);
+    expect(read).toHaveLength(8);
+    for (const line of lines(path)) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   it('rejects an unwritable path or bad sizes at construction with GlassboxConfigError', () => {

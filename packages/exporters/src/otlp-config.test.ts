@@ -1,6 +1,7 @@
 import { GlassboxConfigError } from '@glassbox/core';
 import { describe, expect, it } from 'vitest';
-import { type OtlpExporterOptions, resolveOtlpConfig } from './otlp-config.js';
+import { resolveOtlpConfig } from './otlp-config.js';
+import type { OtlpExporterOptions } from './otlp-options.js';
 
 function configError(options: OtlpExporterOptions, env: Record<string, string> = {}): GlassboxConfigError {
   try {
@@ -19,6 +20,7 @@ describe('resolveOtlpConfig: standard settings', () => {
       protocol: 'http/protobuf',
       headers: {},
       timeoutMs: 10_000,
+      shutdownTimeoutMs: 1000,
       compression: 'none',
       resourceAttributes: {},
     });
@@ -109,6 +111,16 @@ describe('resolveOtlpConfig: standard settings', () => {
     ]);
     expect(configError({ preset: 'zipkin' as never }).issues[0]?.option).toBe('preset');
     expect(configError({ publicKey: 'pk' }).message).toContain("only applies to preset 'langfuse'");
+  });
+
+  it('takes shutdownTimeoutMs (default 1000, 0 allowed) and rejects a negative or non-numeric one', () => {
+    expect(resolveOtlpConfig({ shutdownTimeoutMs: 250 }, {}).shutdownTimeoutMs).toBe(250);
+    expect(resolveOtlpConfig({ shutdownTimeoutMs: 0 }, {}).shutdownTimeoutMs).toBe(0);
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '500' as never]) {
+      expect(configError({ shutdownTimeoutMs: bad }).issues).toEqual([
+        expect.objectContaining({ option: 'shutdownTimeoutMs' }),
+      ]);
+    }
   });
 });
 

@@ -1,56 +1,20 @@
 import { type ConfigIssue, GlassboxConfigError } from '@glassbox/core';
-import { appendPath, checkHttpUrl, type Found, issue, resolvePreset } from './otlp-presets.js';
-
-/** The OTLP/HTTP encodings Glassbox can send. */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
-/** Request body compression. */
-export type OtlpCompression = 'gzip' | 'none';
-/** Backends whose endpoint and headers `otlpExporter` can fill in. */
-export type OtlpPreset = 'jaeger' | 'phoenix' | 'langfuse' | 'mlflow';
-
-/** Options for `otlpExporter`; each falls back to its env var, then to a default. */
-export interface OtlpExporterOptions {
-  /** Fills endpoint and headers for a backend; explicit options still win. */
-  preset?: OtlpPreset;
-  /** Full traces URL, used as-is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`). */
-  endpoint?: string;
-  /** Default `http/protobuf`, which every OTLP backend accepts (`OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`). */
-  protocol?: OtlpProtocol;
-  /** Extra request headers; they override env and preset headers (`OTEL_EXPORTER_OTLP_(TRACES_)HEADERS`). */
-  headers?: Record<string, string>;
-  /** Time budget of one export including retries, default 10000 (`OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT`). */
-  timeoutMs?: number;
-  /** Default `none` (`OTEL_EXPORTER_OTLP_(TRACES_)COMPRESSION`). */
-  compression?: OtlpCompression;
-  /** phoenix and langfuse: server base URL (`PHOENIX_COLLECTOR_ENDPOINT`, `LANGFUSE_BASE_URL`/`LANGFUSE_HOST`); mlflow: tracking URI (`MLFLOW_TRACKING_URI`). */
-  baseUrl?: string;
-  /** phoenix: API key, sent as a Bearer token (`PHOENIX_API_KEY`). */
-  apiKey?: string;
-  /** phoenix: project to file the traces under (`PHOENIX_PROJECT_NAME`). */
-  projectName?: string;
-  /** langfuse: public key (`LANGFUSE_PUBLIC_KEY`). */
-  publicKey?: string;
-  /** langfuse: secret key (`LANGFUSE_SECRET_KEY`). */
-  secretKey?: string;
-  /** mlflow: experiment that receives the traces (`MLFLOW_EXPERIMENT_ID`). */
-  experimentId?: string;
-}
-
-/** The settings an `OtlpExporter` runs with, after arguments, env vars and defaults are merged. */
-export interface ResolvedOtlpConfig {
-  url: string;
-  protocol: OtlpProtocol;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  timeoutMs: number;
-  compression: OtlpCompression;
-  /** Added to each span's resource unless the resource already sets them. */
-  resourceAttributes: Record<string, string>;
-}
+import type {
+  Found,
+  OtlpCompression,
+  OtlpExporterOptions,
+  OtlpPreset,
+  OtlpProtocol,
+  ResolvedOtlpConfig,
+} from './otlp-options.js';
+import { resolvePreset } from './otlp-presets.js';
+import { appendPath, checkHttpUrl, issue } from './otlp-url.js';
 
 type Env = Record<string, string | undefined>;
 
 const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/traces';
+/** Default wait of `shutdown()`/`forceFlush()` for exports in flight: short, so a dead backend never holds up an exit. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1000;
 const PRESETS: readonly OtlpPreset[] = ['jaeger', 'phoenix', 'langfuse', 'mlflow'];
 const PRESET_ONLY: Record<string, readonly OtlpPreset[]> = {
   baseUrl: ['phoenix', 'langfuse', 'mlflow'],
@@ -121,6 +85,17 @@ export function resolveOtlpConfig(
     issues.push(issue('timeoutMs', timeout, `expected a number of milliseconds > 0, got '${timeout.value}'`));
   }
 
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (
+    typeof shutdownTimeoutMs !== 'number' ||
+    !(Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0)
+  ) {
+    issues.push({
+      option: 'shutdownTimeoutMs',
+      message: `expected a number of milliseconds >= 0, got ${JSON.stringify(shutdownTimeoutMs)}`,
+    });
+  }
+
   // Headers: preset < env (generic < traces-specific) < options; names are case-insensitive.
   const headers: Record<string, string> = {};
   const envHeaders = [
@@ -149,6 +124,7 @@ export function resolveOtlpConfig(
     protocol: (protocol?.value ?? 'http/protobuf') as OtlpProtocol,
     headers,
     timeoutMs,
+    shutdownTimeoutMs,
     compression: (compression?.value ?? 'none') as OtlpCompression,
     resourceAttributes: presetConfig?.resourceAttributes ?? {},
   };

@@ -1,15 +1,10 @@
 import type { ConfigIssue } from '@glassbox/core';
-import type { OtlpExporterOptions, OtlpPreset } from './otlp-config.js';
+import type { Found, OtlpPreset, PickSetting } from './otlp-options.js';
+import { checkHttpUrl, withTracesPath } from './otlp-url.js';
 
-// Backend presets for `resolveOtlpConfig`, and the URL and issue helpers the two share.
+// Backend presets for `resolveOtlpConfig`.
 
 const LANGFUSE_PATH = 'api/public/otel/v1/traces';
-
-/** Where a setting came from: the option itself, or the env var that supplied it. */
-export interface Found {
-  value: string;
-  envVar?: string;
-}
 
 /** What a preset adds to the resolved settings. */
 export interface PresetConfig {
@@ -20,9 +15,6 @@ export interface PresetConfig {
   headers: Record<string, string>;
   resourceAttributes: Record<string, string>;
 }
-
-/** Reads an option, else the first of its env vars that is set. */
-export type PickSetting = (option: keyof OtlpExporterOptions, ...envVars: string[]) => Found | undefined;
 
 /** Works out a preset's endpoint, headers and resource attributes, recording each missing credential as an issue. */
 export function resolvePreset(
@@ -102,40 +94,6 @@ function isPhoenixCloud(url: string): boolean {
   return host === 'arize.com' || host.endsWith('.arize.com');
 }
 
-/** An issue that names the env var when the bad value came from one. */
-export function issue(option: string, found: Found, message: string): ConfigIssue {
-  return found.envVar ? { option, envVar: found.envVar, message } : { option, message };
-}
-
 function missing(option: string, envVar: string, what: string): ConfigIssue {
   return { option, envVar, message: `${what}: pass \`${option}\` or set ${envVar}` };
-}
-
-/** Records an issue unless the value is an http(s) URL. */
-export function checkHttpUrl(
-  found: Found,
-  option: string,
-  issues: ConfigIssue[],
-  expected = 'an http(s) URL',
-): boolean {
-  let ok = false;
-  try {
-    const protocol = new URL(found.value).protocol;
-    ok = protocol === 'http:' || protocol === 'https:';
-  } catch {
-    ok = false;
-  }
-  if (!ok) issues.push(issue(option, found, `expected ${expected}, got '${found.value}'`));
-  return ok;
-}
-
-/** Joins a base URL and a path with exactly one slash. */
-export function appendPath(base: string, path: string): string {
-  return base.endsWith('/') ? `${base}${path}` : `${base}/${path}`;
-}
-
-function withTracesPath(base: Found, path: string): Found {
-  const trimmed = base.value.replace(/\/+$/, '');
-  const value = trimmed.endsWith(`/${path}`) ? trimmed : appendPath(trimmed, path);
-  return { value, envVar: base.envVar };
 }

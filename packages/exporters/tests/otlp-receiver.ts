@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 
@@ -50,6 +50,10 @@ export interface ReceivedExport {
 export interface OtlpReply {
   status: number;
   headers?: Record<string, string>;
+  /** Answer this long after the request arrived: a slow but alive backend. */
+  delayMs?: number;
+  /** Drop the connection instead of answering (the client sees ECONNRESET). */
+  reset?: boolean;
 }
 
 export interface OtlpReceiver {
@@ -72,6 +76,51 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A server that accepts connections, reads what is sent and never answers. */
+export interface BlackHole {
+  /** `http://127.0.0.1:<port>/v1/traces` */
+  url: string;
+  /** Connections accepted so far. */
+  accepted(): number;
+  /** Connections the client has not closed yet. */
+  open(): number;
+  /** Resolves once `count` connections were accepted and have sent something. */
+  waitForRequests(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBlackHole(): Promise<BlackHole> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  let requested = 0;
+  const server = createTcpServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.once('data', () => requested++);
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    accepted: () => accepted,
+    open: () => sockets.size,
+    async waitForRequests(count, timeoutMs = 5000) {
+      const until = performance.now() + timeoutMs;
+      while (requested < count) {
+        if (performance.now() > until) throw new Error(`black hole got ${requested} of ${count} requests`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 const protoDir = new URL('./__fixtures__/otlp-proto/', import.meta.url);
@@ -105,6 +154,10 @@ export async function startOtlpReceiver(
       const atMs = performance.now() - started;
       const answer = reply(attempts.length);
       attempts.push({ atMs, status: answer.status });
+      if (answer.reset) {
+        req.socket.destroy();
+        return;
+      }
       const contentType = String(req.headers['content-type'] ?? '');
       if (answer.status < 300) {
         const gzip = req.headers['content-encoding'] === 'gzip';
@@ -128,8 +181,17 @@ export async function startOtlpReceiver(
         });
         for (const wake of waiters) wake();
       }
-      res.writeHead(answer.status, { 'content-type': contentType || 'application/json', ...answer.headers });
-      res.end();
+      const send = () => {
+        res.writeHead(answer.status, {
+          'content-type': contentType || 'application/json',
+          ...answer.headers,
+        });
+        res.end();
+      };
+      if (answer.delayMs) {
+        const timer = setTimeout(send, answer.delayMs);
+        res.on('close', () => clearTimeout(timer));
+      } else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

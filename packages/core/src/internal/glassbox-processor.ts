@@ -156,9 +156,12 @@ export class GlassboxSpanProcessor implements SpanProcessor {
 
   async #close(keep: ReadonlySet<object>, deadline: number): Promise<void> {
     const runtime = this.#runtime;
+    // One bound for the whole shutdown: flushing gets the first part, and the exporters the rest to
+    // close (otlpExporter lets a request in flight finish for up to a second before aborting it).
+    const flushBy = deadline - exporterReserveMs(deadline - Date.now());
     await Promise.all(
       this.#queues.map(async (queue) => {
-        const drained = await queue.flush(deadline);
+        const drained = await queue.flush(flushBy);
         if (!drained) queue.abandon(`shutdownTimeoutMs (${runtime.shutdownTimeoutMs} ms) passed`);
         else queue.stop();
         if (keep.has(queue.exporter)) return;
@@ -186,12 +189,17 @@ export class GlassboxSpanProcessor implements SpanProcessor {
   }
 }
 
+/** The part of a shutdown budget left for exporters to close: a second at most, half at most. */
+export function exporterReserveMs(budgetMs: number): number {
+  return Math.max(0, Math.min(1000, Math.floor(budgetMs / 2)));
+}
+
 /** Waits for `work` until `deadline` (epoch ms) at most; failures are reported, never thrown. */
 async function settleBy(work: Promise<unknown> | undefined, deadline: number, onError: (e: unknown) => void) {
   if (work === undefined || typeof (work as { then?: unknown }).then !== 'function') return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 100);
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 50);
     timer.unref?.();
   });
   try {

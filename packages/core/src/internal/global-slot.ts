@@ -37,11 +37,11 @@ export interface GlobalSlot {
 // never read each other's slot, whatever they keep in it.
 const KEY = Symbol.for(`glassbox.core.v${MAJOR}`);
 
-/** The slot this copy uses: the shared one when compatible, else a private one (and a warning). */
-export const slot: GlobalSlot = claimSlot();
-
 /** Set when another, incompatible copy owns the shared slot: this copy then runs on its own. */
 export let incompatibleCopy: string | undefined;
+
+/** The slot this copy uses: the shared one when compatible, else a private one (and a warning). */
+export const slot: GlobalSlot = claimSlot();
 
 function claimSlot(): GlobalSlot {
   const global = globalThis as Record<symbol, GlobalSlot | undefined>;

@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Glassbox, Stats } from '../glassbox.js';
-import type { GlassboxSpanProcessor } from './glassbox-processor.js';
+import { exporterReserveMs, type GlassboxSpanProcessor } from './glassbox-processor.js';
 import { slot } from './global-slot.js';
 import type { Runtime } from './runtime.js';
 import { registeredProvider, resetTracer } from './tracer.js';
@@ -111,12 +111,15 @@ export class Installation {
       return undefined;
     }
     this.#exitFlushing = true;
-    const deadline = Date.now() + this.runtime.shutdownTimeoutMs;
-    const release = keepAlive(this.runtime.shutdownTimeoutMs + 200);
-    return this.flush(deadline)
+    const budget = this.runtime.shutdownTimeoutMs;
+    const deadline = Date.now() + budget;
+    const release = keepAlive(budget + 200);
+    return this.flush(deadline - exporterReserveMs(budget))
       .then(() => {
-        if (this.processor.pending > 0)
-          this.#shutdownPromise = this.processor.close(new Set(), undefined, Date.now());
+        // Still not sent: count it, and tell the exporters to give up so the process can end.
+        if (this.processor.pending > 0) {
+          this.#shutdownPromise = this.processor.close(new Set(), undefined, deadline);
+        }
         return this.#shutdownPromise;
       })
       .finally(() => {
