@@ -15,6 +15,7 @@ function lazyQuery() {
   const runs = { count: 0, thenReads: 0 };
   const query = {
     where: 'id = 1',
+    // biome-ignore lint/suspicious/noThenProperty: a lazy thenable is what is under test.
     get then() {
       runs.thenReads++;
       return (resolve: (v: unknown) => void) => {
