@@ -1,16 +1,9 @@
 import type { Span } from '@opentelemetry/api';
-import type { Redactor } from './capture/redact.js';
+import type { CaptureSettings } from './capture-settings.js';
 import { setJsonAttribute } from './internal/capture-attribute.js';
 import { contentOverrideIn } from './internal/capture-override.js';
 import { currentRuntime } from './internal/runtime.js';
 import { handleContentOn, handleRuntime, isSpanHandle, type SpanHandle } from './span-handle.js';
-
-/** The capture rules in force: whether content leaves the process, how long a value may be, what is redacted. */
-export interface CaptureSettings {
-  readonly captureContent: boolean;
-  readonly maxValueLength: number;
-  readonly redactor: Redactor | undefined;
-}
 
 /** The capture rules of a span handle's runtime, or of the current one (content switch, value limit, redactor). */
 export function captureSettings(span?: SpanHandle): CaptureSettings {

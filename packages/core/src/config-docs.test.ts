@@ -85,7 +85,7 @@ describe('docs/configuration.md', () => {
 
 describe('the JSDoc of InitOptions and BatchOptions', () => {
   it('names the env vars and defaults of the table', () => {
-    const source = readFileSync(fileURLToPath(new URL('./config.ts', import.meta.url)), 'utf8');
+    const source = readFileSync(fileURLToPath(new URL('./init-options.ts', import.meta.url)), 'utf8');
     const seen = new Set<string>();
     for (const [, iface, body] of source.matchAll(
       /export interface (InitOptions|BatchOptions) \{([\s\S]*?)\n\}/g,
@@ -94,7 +94,7 @@ describe('the JSDoc of InitOptions and BatchOptions', () => {
         if (key === 'batch') continue;
         const path = iface === 'BatchOptions' ? `batch.${key}` : key!;
         const row = (CONFIG_TABLE as Record<string, OptionRow<unknown>>)[path];
-        expect(row, `${path} is documented in config.ts but not in the table`).toBeDefined();
+        expect(row, `${path} is documented in init-options.ts but not in the table`).toBeDefined();
         const named = [...doc!.matchAll(/\b(?:OTEL|GLASSBOX)_[A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]);
         expect(named.sort(), `env vars in the JSDoc of ${path}`).toEqual(row!.env.map((e) => e.name).sort());
         const stated = /\(default ([^)]+)\)/.exec(doc!)?.[1];

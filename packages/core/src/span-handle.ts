@@ -23,6 +23,13 @@ export function isSpanHandle(value: unknown): value is SpanHandle {
   return typeof value === 'object' && value !== null && (value as { [HANDLE]?: unknown })[HANDLE] === true;
 }
 
+/** A handle for a span that captures under `runtime` (the one its Glassbox processor handed over). */
+export function createHandle(span: Span, captureContent: boolean | undefined, runtime: Runtime): SpanHandle {
+  const handle = new SpanHandle(span, captureContent);
+  (handle as unknown as HandleInternals)._runtime = runtime;
+  return handle;
+}
+
 /** Reads whether `setOutputs` was called on a handle (for `withSpan`'s automatic output capture). */
 export function outputsWereSet(handle: SpanHandle): boolean {
   return (handle as unknown as HandleInternals)._outputsSet === true;
@@ -48,13 +55,13 @@ export class SpanHandle {
   readonly otelSpan: Span;
   private _outputsSet = false;
   private readonly _content: boolean | undefined;
-  private readonly _runtime: Runtime | undefined;
+  private _runtime: Runtime | undefined = undefined;
   declare readonly [HANDLE]: true;
 
-  constructor(span: Span, captureContent?: boolean, runtime?: Runtime) {
+  /** Wraps a raw span; `captureContent` overrides the capture switch for what this handle records. */
+  constructor(span: Span, captureContent?: boolean) {
     this.otelSpan = span;
     this._content = captureContent;
-    this._runtime = runtime;
   }
 
   /** The trace id, as 32 hex characters. */

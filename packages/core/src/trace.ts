@@ -10,7 +10,7 @@ import {
 import { ATTR } from './attributes.js';
 import { applyMapping, setJsonAttribute, setNamedInputs } from './internal/capture-attribute.js';
 import { contentOverrideIn } from './internal/capture-override.js';
-import { makeDecorator, type TraceDecorator } from './internal/decorator.js';
+import { makeDecorator } from './internal/decorator.js';
 import { parameterNames } from './internal/param-names.js';
 import { currentRuntime, type Runtime } from './internal/runtime.js';
 import { safeAttributes, safeName } from './internal/sanitize.js';
@@ -20,6 +20,7 @@ import { getTracer, providerRegistered } from './internal/tracer.js';
 import { validateTraceOptions } from './internal/validate-trace-options.js';
 import { PLAN, type WrapperPlan } from './internal/wrapper-plan.js';
 import { SpanType } from './span-type.js';
+import type { TraceDecorator } from './trace-decorator.js';
 
 export type { TraceDecorator };
 

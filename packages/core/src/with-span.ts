@@ -19,7 +19,7 @@ import type { SpanPlan } from './internal/span-plan.js';
 import { activeContext, adoptStarted, runInSpan } from './internal/span-runner.js';
 import { getTracer } from './internal/tracer.js';
 import { validateSpanOptions } from './internal/validate-span-options.js';
-import { isSpanHandle, outputsWereSet, SpanHandle } from './span-handle.js';
+import { createHandle, isSpanHandle, outputsWereSet, SpanHandle } from './span-handle.js';
 import { SpanType } from './span-type.js';
 
 /** Options of `withSpan` and `startSpan`. */
@@ -54,7 +54,7 @@ export function withSpan<T>(nameOrOptions: string | SpanOptions, fn: (span: Span
   const runtime = adoptStarted(span, parent, current);
   const ctx = activeContext(span, parent, options.captureContent, runtime);
   const content = options.captureContent ?? contentOverrideIn(parent);
-  const handle = new SpanHandle(span, content, runtime);
+  const handle = createHandle(span, content, runtime);
   const plan: SpanPlan = {
     name,
     spanOptions,
@@ -79,7 +79,7 @@ export function startSpan(options: SpanOptions): SpanHandle {
   // No context is built for a span that is not made active: none would be used.
   const span = getTracer().startSpan(safeName(options.name, current), otelOptions(options, current), parent);
   const runtime = adoptStarted(span, parent, current);
-  return new SpanHandle(span, options.captureContent ?? contentOverrideIn(parent), runtime);
+  return createHandle(span, options.captureContent ?? contentOverrideIn(parent), runtime);
 }
 
 function otelOptions(options: SpanOptions, runtime: Runtime) {

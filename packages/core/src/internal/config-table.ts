@@ -4,7 +4,7 @@
  * error messages, `ENV_VARS` and the table in docs/configuration.md all come from here; this is the only
  * place an env var name is written.
  */
-import type { BatchOptions, InitOptions, ResolvedConfig } from '../config.js';
+import type { BatchOptions, InitOptions, ResolvedConfig } from '../init-options.js';
 import type { LogLevel } from '../logger.js';
 import { type Rule, rules } from './option-check.js';
 

@@ -1,13 +1,8 @@
 import { GlassboxConfigError } from '../errors.js';
+import type { TraceDecorator } from '../trace-decorator.js';
 import { planOf, renamePlan } from './wrapper-plan.js';
 
 type AnyFunction = (...args: any[]) => any;
-
-/** A method decorator for both TypeScript 5 standard decorators and `experimentalDecorators`. */
-export interface TraceDecorator {
-  <T extends AnyFunction>(value: T, context: ClassMethodDecoratorContext): T;
-  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
-}
 
 /** Makes `@trace(options)`: both decorator protocols, through the one `trace` wrapper. */
 export function makeDecorator<O extends { name?: string }>(

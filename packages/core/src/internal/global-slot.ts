@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from './runtime-shape.js';
 
 /** This copy's version; two copies share the slot only when their versions are compatible. */
 export const CORE_VERSION = '0.1.0';

@@ -1,27 +1,13 @@
 import { createRedactor, type RedactOptions } from '../capture/redact.js';
-import type { CaptureSettings } from '../capture-api.js';
+import type { CaptureSettings } from '../capture-settings.js';
 import { captureContentFromEnv } from '../config.js';
 import { emptyStats, type Stats } from '../glassbox.js';
 import { DiagnosticLogger, type LogLevel } from '../logger.js';
 import { CONFIG_TABLE } from './config-table.js';
 import { incompatibleCopy, slot } from './global-slot.js';
+import type { Runtime } from './runtime-shape.js';
 
-/**
- * Everything one Glassbox installation (an `init()` or a `createSpanProcessor()`) decides: what is
- * captured and how it is redacted, whether tracing is on, its counters and its diagnostic logger. Built
- * once from a resolved configuration and never changed, except `dropNewTraces`, set by `init()` once it
- * knows its mode.
- */
-export interface Runtime {
-  readonly capture: CaptureSettings;
-  /** False when tracing is turned off (`enabled: false`): traced functions are plain calls. */
-  readonly enabled: boolean;
-  /** Standalone at sampleRatio 0: a call with no parent span would only make a root that is dropped. */
-  dropNewTraces: boolean;
-  readonly stats: Stats;
-  readonly logger: DiagnosticLogger;
-  readonly shutdownTimeoutMs: number;
-}
+export type { Runtime };
 
 /** The options a runtime is built from (a resolved configuration has them all). */
 export interface RuntimeConfig {
