@@ -102,6 +102,8 @@ export class GlassboxSpanProcessor implements SpanProcessor {
     }
     if (this.#shutdownPromise) {
       if (this.#successor !== undefined) this.#successor.adopt(span, this.#runtime);
+      // Ended after shutdown with nowhere to go: not exported, but counted.
+      else this.#runtime.stats.spansDropped++;
       return;
     }
     this.#runtime.stats.spansEnded++;
