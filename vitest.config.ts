@@ -35,6 +35,11 @@ export default defineConfig({
       { find: /^@glassbox\/exporters$/, replacement: src('./packages/exporters/src/index.ts') },
       { find: /^@glassbox\/adapters\/(.*)$/, replacement: src('./packages/adapters/src/$1/index.ts') },
       { find: /^@glassbox\/fake-llm$/, replacement: src('./tools/fake-llm/src/index.ts') },
+      { find: /^@glassbox\/test-harness$/, replacement: src('./tools/test-harness/src/index.ts') },
+      {
+        find: /^@glassbox\/test-harness\/fake-llm$/,
+        replacement: src('./tools/test-harness/src/fake-llm.ts'),
+      },
     ],
   },
   test: {

@@ -70,7 +70,10 @@ describe('source shape', () => {
         .filter((n) => n !== '' && !n.startsWith('type ')),
     );
     expect(values.length).toBeLessThanOrEqual(25);
-    const statements = index.split(';').map((s) => s.trim()).filter(Boolean);
+    const statements = index
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const statement of statements) expect(statement).toMatch(/^export (type )?\{[^}]*\} from '[^']+'$/s);
   });
 

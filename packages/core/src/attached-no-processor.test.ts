@@ -1,3 +1,4 @@
+import { parentId } from '@glassbox/test-harness';
 import { context, trace as otelTrace, propagation } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -6,7 +7,6 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parentId } from '../tests/harness.js';
 import { ATTR, init, startSpan, trace, updateCurrentTrace, withSpan, withTraceContext } from './index.js';
 
 // An app whose OpenTelemetry setup does not include createSpanProcessor(): Glassbox's own calls must

@@ -1,4 +1,5 @@
 import { InMemoryExporter } from '@glassbox/exporters';
+import { jsonAttr, parentId } from '@glassbox/test-harness';
 import { context, trace as otelTrace, propagation, SpanKind } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -7,7 +8,6 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonAttr, parentId } from '../tests/harness.js';
 import { ATTR, createSpanProcessor, init, trace, withTraceContext } from './index.js';
 
 // The app's own OpenTelemetry setup, registered before Glassbox (as NodeSDK or Sentry would be).

@@ -1,5 +1,5 @@
 import { type ConfigIssue, GlassboxConfigError } from './errors.js';
-import type { BatchOptions, InitOptions, ResolvedConfig } from './init-options.js';
+import type { ResolvedConfig } from './init-options.js';
 import { CONFIG_TABLE, type Env, type OptionPath, type OptionRow, SKIP } from './internal/config-table.js';
 import { checkOptions, type Rule, rules, type Shape } from './internal/option-check.js';
 

@@ -1,6 +1,6 @@
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonAttr, parentId, setupGlassbox } from '../tests/harness.js';
 import {
   ATTR,
   currentSpan,

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonAttr, parentId, setupGlassbox } from '../tests/harness.js';
 import * as core from './index.js';
 import { ATTR } from './index.js';
 

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonAttr, parentId, setupGlassbox } from '../tests/harness.js';
 import { ATTR, trace } from './index.js';
 
 const { exporter, spans, span } = setupGlassbox();

@@ -1,9 +1,9 @@
 import { InMemoryExporter } from '@glassbox/exporters';
+import { parentId } from '@glassbox/test-harness';
 import { trace as otelTrace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parentId } from '../tests/harness.js';
 import { ATTR, currentSpan, GlassboxConfigError, init, startSpan, trace, withSpan } from './index.js';
 import { contentCaptureEnabled } from './instrumentation.js';
 

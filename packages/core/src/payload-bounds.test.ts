@@ -1,7 +1,7 @@
+import { setupGlassbox } from '@glassbox/test-harness';
 import { trace as otelTrace, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../tests/harness.js';
 import { startSpan, trace, withSpan } from './index.js';
 
 const MAX = 1024;

@@ -1,7 +1,7 @@
+import { setupGlassbox } from '@glassbox/test-harness';
 import { trace as otelTrace, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../tests/harness.js';
 import { logFeedback, startSpan, trace, updateCurrentTrace, withSpan, withTraceContext } from './index.js';
 
 // Every path a string takes out of the process, other than captured inputs and outputs, must redact.

@@ -53,6 +53,7 @@ export function handleContentOn(handle: SpanHandle): boolean {
 export class SpanHandle {
   /** The raw OpenTelemetry span. */
   readonly otelSpan: Span;
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through HandleInternals (any copy's handle).
   private _outputsSet = false;
   private readonly _content: boolean | undefined;
   private _runtime: Runtime | undefined = undefined;

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { setupGlassbox } from '@glassbox/test-harness';
 import { describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../tests/harness.js';
 import { ATTR, trace, withSpan } from './index.js';
 import { pendingCount, sweep } from './internal/pending-promises.js';
 

@@ -1,6 +1,6 @@
+import { setupGlassbox } from '@glassbox/test-harness';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../tests/harness.js';
 import { serializeNamedCapture } from './capture/serialize.js';
 import { ATTR, trace } from './index.js';
 import { createRedactor, serialize } from './instrumentation.js';

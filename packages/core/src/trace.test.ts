@@ -1,6 +1,6 @@
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { trace as otelTrace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { jsonAttr, parentId, setupGlassbox } from '../tests/harness.js';
 import { ATTR, GlassboxConfigError, SpanType, trace } from './index.js';
 
 const { exporter, spans, span } = setupGlassbox();

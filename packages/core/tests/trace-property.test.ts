@@ -1,7 +1,7 @@
+import { setupGlassbox } from '@glassbox/test-harness';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ATTR, trace } from '../src/index.js';
-import { setupGlassbox } from './harness.js';
 
 const MAX = 2048;
 const { exporter, spans } = setupGlassbox({ maxValueLength: MAX });

@@ -1,7 +1,5 @@
 import { ATTR } from '@glassbox/core';
-
-/** Span attributes as plain values; `undefined` entries are skipped when they are set. */
-export type AttributeMap = Record<string, string | number | boolean | string[] | undefined>;
+import type { AttributeMap } from '../internal/attribute-map.js';
 
 type Obj = Record<string, any>;
 
@@ -77,14 +75,4 @@ export function serverAttributes(url: unknown): AttributeMap {
   } catch {
     return {};
   }
-}
-
-/** Drops `undefined` entries, so a map can be handed to `setAttributes`. */
-export function defined(attributes: AttributeMap): Record<string, string | number | boolean | string[]> {
-  const out: Record<string, string | number | boolean | string[]> = {};
-  for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
 }

@@ -3,6 +3,7 @@
  * shapes) to the GenAI message parts schema of the semantic conventions (v1.37+).
  */
 
+import { errorText } from '../internal/error-text.js';
 import { type InputMessage, isObj, type MessagePart, type Obj } from '../internal/llm/parts.js';
 
 export type { MessagePart } from '../internal/llm/parts.js';
@@ -139,10 +140,4 @@ export function parseJson(value: unknown): unknown {
   } catch {
     return value;
   }
-}
-
-/** A short text for an error value of unknown shape. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return typeof error === 'string' ? error : String(error);
 }

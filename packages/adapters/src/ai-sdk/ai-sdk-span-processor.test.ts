@@ -1,5 +1,6 @@
 import { ATTR, trace } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
+import { jsonAttr, onlySpan, parentId, setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -9,9 +10,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { createOpenAICompatible } from 'ai-sdk-openai-compatible-v6';
 import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai-v6';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { aiSdkSpanProcessor } from './ai-sdk-span-processor.js';
 
 // A user's own processor that set a key first: ours must leave it as it is.
@@ -26,11 +26,10 @@ const userProcessor = {
 };
 
 const { exporter, spans } = setupGlassbox({ spanProcessors: [userProcessor, aiSdkSpanProcessor()] });
-let server: FakeLlmServer;
+const server = useFakeLlm();
 let provider: ReturnType<typeof createOpenAICompatible>;
 
-beforeAll(async () => {
-  server = await startFakeLlmServer();
+beforeAll(() => {
   provider = createOpenAICompatible({
     name: 'fake',
     baseURL: server.openaiBaseURL,
@@ -38,17 +37,8 @@ beforeAll(async () => {
     includeUsage: true,
   });
 });
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  exporter.reset();
-});
+beforeEach(() => exporter.reset());
 
-const one = (all: ReadableSpan[], name: string) => {
-  const found = all.filter((s) => s.name === name);
-  expect(found, `spans named ${name} among ${all.map((s) => s.name).join(', ')}`).toHaveLength(1);
-  return found[0] as ReadableSpan;
-};
 const telemetry = { isEnabled: true, functionId: 'bot' };
 
 describe('aiSdkSpanProcessor (AI SDK 6 spans)', () => {
@@ -80,10 +70,10 @@ describe('aiSdkSpanProcessor (AI SDK 6 spans)', () => {
     expect(await ask()).toBe('Sunny.');
 
     const all = await spans();
-    const root = one(all, 'ai.generateText');
+    const root = onlySpan(all, 'ai.generateText');
     const calls = all.filter((s) => s.name === 'ai.generateText.doGenerate');
-    const toolSpan = one(all, 'ai.toolCall');
-    expect(parentId(root)).toBe(one(all, 'ask').spanContext().spanId);
+    const toolSpan = onlySpan(all, 'ai.toolCall');
+    expect(parentId(root)).toBe(onlySpan(all, 'ask').spanContext().spanId);
     expect(root.attributes).toMatchObject({
       [ATTR.SPAN_TYPE]: 'AGENT',
       [ATTR.GEN_AI_OPERATION_NAME]: 'invoke_agent',
@@ -135,9 +125,9 @@ describe('aiSdkSpanProcessor (AI SDK 6 spans)', () => {
     });
     for await (const _ of result.textStream);
     const all = await spans();
-    expect(one(all, 'ai.streamText').attributes[ATTR.SPAN_TYPE]).toBe('CHAIN');
+    expect(onlySpan(all, 'ai.streamText').attributes[ATTR.SPAN_TYPE]).toBe('CHAIN');
     expect(
-      one(all, 'ai.streamText.doStream').attributes[ATTR.LLM_TIME_TO_FIRST_TOKEN_MS] as number,
+      onlySpan(all, 'ai.streamText.doStream').attributes[ATTR.LLM_TIME_TO_FIRST_TOKEN_MS] as number,
     ).toBeGreaterThanOrEqual(10);
   });
 
@@ -150,11 +140,11 @@ describe('aiSdkSpanProcessor (AI SDK 6 spans)', () => {
       experimental_telemetry: telemetry,
     });
     const all = await spans();
-    expect(one(all, 'ai.generateObject.doGenerate').attributes).toMatchObject({
+    expect(onlySpan(all, 'ai.generateObject.doGenerate').attributes).toMatchObject({
       [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: 8,
       [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: 3,
     });
-    expect(jsonAttr(one(all, 'ai.generateObject'), ATTR.OUTPUTS)).toEqual({ a: 1 });
+    expect(jsonAttr(onlySpan(all, 'ai.generateObject'), ATTR.OUTPUTS)).toEqual({ a: 1 });
   });
 
   it('adds error.type to a failed call', async () => {
@@ -167,7 +157,7 @@ describe('aiSdkSpanProcessor (AI SDK 6 spans)', () => {
         experimental_telemetry: telemetry,
       }),
     ).rejects.toThrow();
-    const root = one(await spans(), 'ai.generateText');
+    const root = onlySpan(await spans(), 'ai.generateText');
     expect(root.status.code).toBe(2);
     expect(root.attributes[ATTR.ERROR_TYPE]).toBe('AI_APICallError');
   });

@@ -1,7 +1,8 @@
 import { ATTR, SpanType } from '@glassbox/core';
 import { captureSettings, setCapturedJson } from '@glassbox/core/instrumentation';
-import { type Context, diag, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { tryOrWarn } from '../internal/warn.js';
 import { finishReason, providerName, usageAttributes } from './ai-sdk-attributes.js';
 import { parseJson, toInputMessages, toOutputMessage } from './ai-sdk-messages.js';
 
@@ -41,11 +42,11 @@ export function aiSdkSpanProcessor(options: AiSdkSpanProcessorOptions = {}): Spa
     // forwarded by every host processor, so the span's own `end` is wrapped instead.
     const end = span.end;
     span.end = function endWithGlassbox(this: Span, endTime?: Parameters<Span['end']>[0]) {
-      try {
-        enrich(span, operation, agents.has(span), options.captureContent ?? captureSettings().captureContent);
-      } catch (error) {
-        diag.warn(`glassbox aiSdkSpanProcessor: could not annotate ${operation}: ${String(error)}`);
-      }
+      // The AI SDK's spans are not ours (no span handle): the current installation's switch applies.
+      const content = options.captureContent ?? captureSettings().captureContent;
+      tryOrWarn('aiSdkSpanProcessor', 'annotate', `could not annotate ${operation}`, () =>
+        enrich(span, operation, agents.has(span), content),
+      );
       return end.call(this, endTime);
     };
   };

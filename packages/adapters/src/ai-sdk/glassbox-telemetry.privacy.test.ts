@@ -1,19 +1,17 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ATTR, trace } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { jsonAttr, onlySpan, setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import { generateText, stepCountIs, tool } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { jsonAttr, setupGlassbox } from '../../../core/tests/harness.js';
 import { glassboxTelemetry } from './glassbox-telemetry.js';
 
 const { exporter, spans } = setupGlassbox();
-let server: FakeLlmServer;
+const server = useFakeLlm();
 let provider: ReturnType<typeof createOpenAICompatible>;
 
-beforeAll(async () => {
-  server = await startFakeLlmServer();
+beforeAll(() => {
   provider = createOpenAICompatible({
     name: 'fake',
     baseURL: server.openaiBaseURL,
@@ -21,17 +19,7 @@ beforeAll(async () => {
     includeUsage: true,
   });
 });
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  exporter.reset();
-});
-
-const one = (all: ReadableSpan[], name: string) => {
-  const found = all.filter((s) => s.name === name);
-  expect(found, `spans named ${name} among ${all.map((s) => s.name).join(', ')}`).toHaveLength(1);
-  return found[0] as ReadableSpan;
-};
+beforeEach(() => exporter.reset());
 
 const weather = tool({
   description: 'Current weather for a city',
@@ -68,7 +56,7 @@ describe('glassboxTelemetry privacy', () => {
     expect(
       all.find((s) => s.name === 'chat fake-model')?.attributes[ATTR.GEN_AI_USAGE_INPUT_TOKENS],
     ).toBeGreaterThan(0);
-    expect(one(all, 'execute_tool weather').attributes[ATTR.GEN_AI_TOOL_CALL_ID]).toBe('call_9');
+    expect(onlySpan(all, 'execute_tool weather').attributes[ATTR.GEN_AI_TOOL_CALL_ID]).toBe('call_9');
   });
 
   it("honours the AI SDK's recordInputs / recordOutputs", async () => {
@@ -79,9 +67,9 @@ describe('glassboxTelemetry privacy', () => {
       telemetry: { integrations: glassboxTelemetry(), recordInputs: false },
     });
     const all = await spans();
-    expect(one(all, 'ai.generateText').attributes[ATTR.INPUTS]).toBeUndefined();
-    expect(one(all, 'chat fake-model').attributes[ATTR.GEN_AI_INPUT_MESSAGES]).toBeUndefined();
-    expect(jsonAttr(one(all, 'ai.generateText'), ATTR.OUTPUTS)).toBe('secret answer');
+    expect(onlySpan(all, 'ai.generateText').attributes[ATTR.INPUTS]).toBeUndefined();
+    expect(onlySpan(all, 'chat fake-model').attributes[ATTR.GEN_AI_INPUT_MESSAGES]).toBeUndefined();
+    expect(jsonAttr(onlySpan(all, 'ai.generateText'), ATTR.OUTPUTS)).toBe('secret answer');
   });
 
   it('redacts secrets in captured messages', async () => {

@@ -1,6 +1,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ATTR, trace } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
+import { jsonAttr, onlySpan, parentId, setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   embed,
@@ -13,17 +14,15 @@ import {
   type Telemetry,
   tool,
 } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { glassboxTelemetry } from './glassbox-telemetry.js';
 
 const { exporter, spans } = setupGlassbox();
-let server: FakeLlmServer;
+const server = useFakeLlm();
 let provider: ReturnType<typeof createOpenAICompatible>;
 
-beforeAll(async () => {
-  server = await startFakeLlmServer();
+beforeAll(() => {
   provider = createOpenAICompatible({
     name: 'fake',
     baseURL: server.openaiBaseURL,
@@ -32,18 +31,9 @@ beforeAll(async () => {
     supportsStructuredOutputs: true,
   });
 });
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  exporter.reset();
-});
+beforeEach(() => exporter.reset());
 
 const byName = (all: ReadableSpan[], name: string) => all.filter((s) => s.name === name);
-const one = (all: ReadableSpan[], name: string) => {
-  const found = byName(all, name);
-  expect(found, `spans named ${name} among ${all.map((s) => s.name).join(', ')}`).toHaveLength(1);
-  return found[0] as ReadableSpan;
-};
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 300 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
 };
@@ -79,17 +69,17 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
     expect(await ask('Weather in Paris?')).toBe('It is 21°C in Paris.');
 
     const all = await spans();
-    const root = one(all, 'ask');
-    const agent = one(all, 'ai.generateText weather-bot');
+    const root = onlySpan(all, 'ask');
+    const agent = onlySpan(all, 'ai.generateText weather-bot');
     const [first, second] = byName(all, 'chat fake-model').sort(
       (a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1],
     );
-    const toolSpan = one(all, 'execute_tool weather');
+    const toolSpan = onlySpan(all, 'execute_tool weather');
     expect(parentId(agent)).toBe(root.spanContext().spanId);
     for (const child of [first, second, toolSpan])
       expect(parentId(child as ReadableSpan)).toBe(agent.spanContext().spanId);
     // The tool's own traced function runs with the TOOL span active.
-    expect(parentId(one(all, 'lookupWeather'))).toBe(toolSpan.spanContext().spanId);
+    expect(parentId(onlySpan(all, 'lookupWeather'))).toBe(toolSpan.spanContext().spanId);
 
     expect(agent.attributes).toMatchObject({
       [ATTR.SPAN_TYPE]: 'AGENT',
@@ -174,12 +164,12 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
       telemetry: { integrations },
     });
     const all = await spans();
-    const toolSpan = one(all, 'execute_tool summarize');
+    const toolSpan = onlySpan(all, 'execute_tool summarize');
     const inner = all.find(
       (s) => s.name === 'ai.generateText' && parentId(s) === toolSpan.spanContext().spanId,
     );
     expect(inner, 'inner generation under the tool span').toBeDefined();
-    expect(parentId(one(all, 'chat inner-model'))).toBe(inner?.spanContext().spanId);
+    expect(parentId(onlySpan(all, 'chat inner-model'))).toBe(inner?.spanContext().spanId);
   });
 
   it('streams: time to first chunk on the LLM span, the call span marked completed', async () => {
@@ -195,8 +185,8 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
 
     await until(async () => (await spans()).some((s) => s.name === 'ai.streamText'));
     const all = await spans();
-    const call = one(all, 'ai.streamText');
-    const llm = one(all, 'chat fake-model');
+    const call = onlySpan(all, 'ai.streamText');
+    const llm = onlySpan(all, 'chat fake-model');
     expect(call.attributes).toMatchObject({ [ATTR.SPAN_TYPE]: 'CHAIN', [ATTR.STREAM_END]: 'completed' });
     expect(llm.attributes[ATTR.LLM_TIME_TO_FIRST_TOKEN_MS] as number).toBeGreaterThanOrEqual(15);
     expect(jsonAttr(llm, ATTR.GEN_AI_OUTPUT_MESSAGES)).toEqual([
@@ -215,8 +205,8 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
 
     await until(async () => (await spans()).some((s) => s.name === 'ai.streamText'));
     const all = await spans();
-    const call = one(all, 'ai.streamText');
-    const llm = one(all, 'chat fake-model');
+    const call = onlySpan(all, 'ai.streamText');
+    const llm = onlySpan(all, 'chat fake-model');
     expect(call.attributes[ATTR.STREAM_END]).toBe('abandoned');
     expect(parentId(llm)).toBe(call.spanContext().spanId);
     // Ended at its last event (the model call's end, still reported), not when the sweep noticed.
@@ -238,9 +228,9 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
 
     await until(async () => (await spans()).some((s) => s.name === 'ai.streamText'));
     const all = await spans();
-    expect(one(all, 'ai.streamText').attributes[ATTR.STREAM_END]).toBe('aborted');
-    expect(one(all, 'ai.streamText').status.code).not.toBe(2);
-    expect(one(all, 'chat fake-model').attributes[ATTR.STREAM_END]).toBe('aborted');
+    expect(onlySpan(all, 'ai.streamText').attributes[ATTR.STREAM_END]).toBe('aborted');
+    expect(onlySpan(all, 'ai.streamText').status.code).not.toBe(2);
+    expect(onlySpan(all, 'chat fake-model').attributes[ATTR.STREAM_END]).toBe('aborted');
   });
 
   it('traces structured output (Output.object and the deprecated generateObject) with a zod schema', async () => {
@@ -265,8 +255,8 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
     ]);
 
     const all = await spans();
-    const text = one(all, 'ai.generateText');
-    const object = one(all, 'ai.generateObject');
+    const text = onlySpan(all, 'ai.generateText');
+    const object = onlySpan(all, 'ai.generateObject');
     expect(text.attributes).toMatchObject({ [ATTR.SPAN_TYPE]: 'CHAIN', [ATTR.GEN_AI_OUTPUT_TYPE]: 'json' });
     expect(object.attributes).toMatchObject({ [ATTR.SPAN_TYPE]: 'CHAIN', [ATTR.GEN_AI_OUTPUT_TYPE]: 'json' });
     expect(jsonAttr(object, ATTR.OUTPUTS)).toEqual({ name: 'Alan', age: 41 });
@@ -299,8 +289,8 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
     ).rejects.toThrow('bad request');
     const all = await spans();
     for (const name of ['ai.generateText', 'chat fake-model']) {
-      expect(one(all, name).status.code).toBe(2);
-      expect(one(all, name).attributes[ATTR.ERROR_TYPE]).toBeDefined();
+      expect(onlySpan(all, name).status.code).toBe(2);
+      expect(onlySpan(all, name).attributes[ATTR.ERROR_TYPE]).toBeDefined();
     }
   });
 
@@ -312,12 +302,12 @@ describe('glassboxTelemetry (AI SDK 7)', () => {
     });
     expect(result.embedding.length).toBeGreaterThan(0);
     const all = await spans();
-    const span = one(all, 'embeddings fake-embed');
+    const span = onlySpan(all, 'embeddings fake-embed');
     expect(span.attributes).toMatchObject({
       [ATTR.SPAN_TYPE]: 'EMBEDDING',
       [ATTR.GEN_AI_OPERATION_NAME]: 'embeddings',
     });
-    expect(parentId(span)).toBe(one(all, 'ai.embed').spanContext().spanId);
+    expect(parentId(span)).toBe(onlySpan(all, 'ai.embed').spanContext().spanId);
   });
 
   it('works when registered globally with registerTelemetry', async () => {

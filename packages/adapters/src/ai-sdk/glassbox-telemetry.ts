@@ -1,8 +1,10 @@
 import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
-import { captureSettings } from '@glassbox/core/instrumentation';
-import { context, diag, trace } from '@opentelemetry/api';
+import { contentCaptureEnabled } from '@glassbox/core/instrumentation';
+import { context, trace } from '@opentelemetry/api';
+import { defined } from '../internal/attribute-map.js';
 import { monotonicMs, OpenCalls } from '../internal/open-calls.js';
-import { defined, providerName } from './ai-sdk-attributes.js';
+import { tryOrWarn } from '../internal/warn.js';
+import { providerName } from './ai-sdk-attributes.js';
 import {
   type ContentRules,
   endEmbedding,
@@ -98,12 +100,6 @@ export function glassboxTelemetry(options: GlassboxTelemetryOptions = {}): Glass
     const operation = typeof event.operationId === 'string' ? event.operationId : 'ai.call';
     const tools = typeof event.tools === 'object' && event.tools !== null ? (event.tools as Obj) : {};
     const agent = Object.keys(tools).length > 0;
-    const content = options.captureContent ?? captureSettings().captureContent;
-    const rules = {
-      inputs: content && event.recordInputs !== false,
-      outputs: content && event.recordOutputs !== false,
-      override: options.captureContent,
-    };
     const span = startSpan({
       name: typeof event.functionId === 'string' ? `${operation} ${event.functionId}` : operation,
       type: agent ? SpanType.AGENT : SpanType.CHAIN,
@@ -116,6 +112,13 @@ export function glassboxTelemetry(options: GlassboxTelemetryOptions = {}): Glass
         [ATTR.GEN_AI_OUTPUT_TYPE]: outputType(event.output),
       }),
     });
+    // The span's own rules: this integration's override, else the active span's, else its installation's.
+    const content = contentCaptureEnabled(span);
+    const rules = {
+      inputs: content && event.recordInputs !== false,
+      outputs: content && event.recordOutputs !== false,
+      override: options.captureContent,
+    };
     if (rules.inputs) span.setInputs(callInputs(event));
     const toolDescriptions = new Map<string, string>();
     for (const [name, tool] of Object.entries(tools))
@@ -301,13 +304,9 @@ function outputType(output: unknown): string | undefined {
   return name === 'text' ? 'text' : 'json';
 }
 
-// Telemetry must never break the user's call: a failing handler is reported to OpenTelemetry's diag.
+// Telemetry must never break the user's call: a failing handler is reported once through Glassbox's logger.
 function guard<E>(name: string, handler: (event: E) => void): (event: E) => void {
   return (event) => {
-    try {
-      handler(event);
-    } catch (error) {
-      diag.warn(`glassbox ai-sdk telemetry: ${name} failed: ${String(error)}`);
-    }
+    tryOrWarn('glassboxTelemetry', name, `${name} failed`, () => handler(event));
   };
 }

@@ -1,8 +1,8 @@
 import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
 import { setCapturedJson } from '@glassbox/core/instrumentation';
 import { SpanKind } from '@opentelemetry/api';
+import { defined } from '../internal/attribute-map.js';
 import {
-  defined,
   finishReason,
   providerName,
   requestAttributes,
@@ -55,11 +55,10 @@ export function startModelCall(
   });
   if (rules.inputs && span.isRecording()) {
     const input = toInputMessages(event.instructions ?? event.system, messages);
-    if (input.system.length > 0)
-      setCapturedJson(span.otelSpan, ATTR.GEN_AI_SYSTEM_INSTRUCTIONS, input.system, true);
-    setCapturedJson(span.otelSpan, ATTR.GEN_AI_INPUT_MESSAGES, input.messages, true);
+    if (input.system.length > 0) setCapturedJson(span, ATTR.GEN_AI_SYSTEM_INSTRUCTIONS, input.system, true);
+    setCapturedJson(span, ATTR.GEN_AI_INPUT_MESSAGES, input.messages, true);
     if (Array.isArray(event.tools) && event.tools.length > 0) {
-      setCapturedJson(span.otelSpan, ATTR.GEN_AI_TOOL_DEFINITIONS, event.tools, true);
+      setCapturedJson(span, ATTR.GEN_AI_TOOL_DEFINITIONS, event.tools, true);
     }
   }
   return { span, endAt: undefined, finishReason: undefined };
@@ -79,7 +78,7 @@ export function recordModelAnswer(call: ModelCall, event: Obj, at: number, rules
   );
   if (rules.outputs && call.span.isRecording()) {
     setCapturedJson(
-      call.span.otelSpan,
+      call.span,
       ATTR.GEN_AI_OUTPUT_MESSAGES,
       [toOutputMessage(event.content, call.finishReason)],
       true,
@@ -119,7 +118,7 @@ export function endObjectModelCall(call: ModelCall, event: Obj, at: number, rule
   );
   if (rules.outputs && call.span.isRecording() && typeof event.objectText === 'string') {
     const parts = [{ type: 'text', text: event.objectText }];
-    setCapturedJson(call.span.otelSpan, ATTR.GEN_AI_OUTPUT_MESSAGES, [toOutputMessage(parts, reason)], true);
+    setCapturedJson(call.span, ATTR.GEN_AI_OUTPUT_MESSAGES, [toOutputMessage(parts, reason)], true);
   }
   call.span.end(at);
 }

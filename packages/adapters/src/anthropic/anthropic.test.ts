@@ -1,22 +1,15 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ATTR, withSpan } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
+import { parentId, setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parentId, setupGlassbox } from '../../../core/tests/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { exportedText, json } from '../internal/llm/testing.js';
 import { type TraceAnthropicOptions, traceAnthropic } from './index.js';
 
 const { exporter, spans, span } = setupGlassbox();
-let server: FakeLlmServer;
-beforeAll(async () => {
-  server = await startFakeLlmServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  exporter.reset();
-});
+const server = useFakeLlm();
+beforeEach(() => exporter.reset());
 
 const MODEL = 'claude-sonnet-5-5';
 const client = (options?: TraceAnthropicOptions, maxRetries = 0) =>

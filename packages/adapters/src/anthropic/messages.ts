@@ -1,5 +1,4 @@
 import { ATTR, SpanType } from '@glassbox/core';
-import { captureSettings } from '@glassbox/core/instrumentation';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import {
   appendBounded,
@@ -48,7 +47,7 @@ export const messagesSpec: LlmMethodSpec = {
       outputMessage(Array.isArray(message.content) ? message.content : [], message.stop_reason),
     ]);
   },
-  stream: (_params, call) => new MessageEvents(call.contentOn),
+  stream: (_params, call) => new MessageEvents(call.contentOn, call.capture.maxValueLength),
 };
 
 function outputType(params: Obj): string | undefined {
@@ -119,9 +118,12 @@ class MessageEvents implements StreamAggregator {
   private usage: Obj = {};
   private stopReason: unknown;
   private readonly blocks = new Map<number, BlockState>();
-  private readonly limit = captureSettings().maxValueLength;
 
-  constructor(private readonly keepContent: boolean) {}
+  // `limit` is the span's `maxValueLength`: streamed text is kept up to it, not beyond.
+  constructor(
+    private readonly keepContent: boolean,
+    private readonly limit: number,
+  ) {}
 
   add(event: unknown): boolean {
     if (!isObj(event)) return false;

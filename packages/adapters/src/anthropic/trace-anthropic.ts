@@ -40,7 +40,7 @@ export function traceAnthropic<Client extends object>(
   }
   if ((client as Record<symbol, unknown>)[TRACED]) return client;
   const c = client as Obj;
-  const settings = clientSettings(client, 'anthropic', resolved);
+  const settings = clientSettings(client, 'traceAnthropic', 'anthropic', resolved);
   const traced = [
     traceMethod(c.messages, 'create', messagesSpec, settings),
     traceMethod(c.beta?.messages, 'create', messagesSpec, settings),

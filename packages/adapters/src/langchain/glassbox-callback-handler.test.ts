@@ -1,5 +1,6 @@
 import { ATTR, trace } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
+import { jsonAttr, onlySpan, parentId, setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import type { CallbackManagerForRetrieverRun } from '@langchain/core/callbacks/manager';
 import { Document } from '@langchain/core/documents';
 import { StringOutputParser } from '@langchain/core/output_parsers';
@@ -8,30 +9,15 @@ import { BaseRetriever } from '@langchain/core/retrievers';
 import { RunnableLambda } from '@langchain/core/runnables';
 import { tool } from '@langchain/core/tools';
 import { FakeListChatModel, FakeLLM } from '@langchain/core/utils/testing';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { FakeLlmChatModel } from './__fixtures__/fake-llm-chat-model.js';
 import { GlassboxCallbackHandler } from './glassbox-callback-handler.js';
 
 const { exporter, spans } = setupGlassbox();
-let server: FakeLlmServer;
+const server = useFakeLlm();
+beforeEach(() => exporter.reset());
 
-beforeAll(async () => {
-  server = await startFakeLlmServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  exporter.reset();
-});
-
-const one = (all: ReadableSpan[], name: string) => {
-  const found = all.filter((s) => s.name === name);
-  expect(found, `spans named ${name} among ${all.map((s) => s.name).join(', ')}`).toHaveLength(1);
-  return found[0] as ReadableSpan;
-};
 const prompt = ChatPromptTemplate.fromMessages([
   ['system', 'You answer in one line.'],
   ['human', 'Tell me about {topic}'],
@@ -69,16 +55,16 @@ describe('GlassboxCallbackHandler', () => {
     expect(await run('otters')).toBe('Otters hold hands while sleeping.');
 
     const all = await spans();
-    const root = one(all, 'RunnableSequence');
-    const llm = one(all, 'chat fake-model');
-    expect(parentId(root)).toBe(one(all, 'answer').spanContext().spanId);
+    const root = onlySpan(all, 'RunnableSequence');
+    const llm = onlySpan(all, 'chat fake-model');
+    expect(parentId(root)).toBe(onlySpan(all, 'answer').spanContext().spanId);
     for (const name of ['ChatPromptTemplate', 'chat fake-model', 'StrOutputParser'])
-      expect(parentId(one(all, name))).toBe(root.spanContext().spanId);
+      expect(parentId(onlySpan(all, name))).toBe(root.spanContext().spanId);
     expect(root.attributes[ATTR.SPAN_TYPE]).toBe('CHAIN');
     expect(jsonAttr(root, ATTR.INPUTS)).toEqual({ topic: 'otters' });
     expect(jsonAttr(root, ATTR.OUTPUTS)).toBe('Otters hold hands while sleeping.');
-    expect(one(all, 'ChatPromptTemplate').attributes[ATTR.SPAN_TYPE]).toBe('PROMPT');
-    expect(one(all, 'StrOutputParser').attributes[ATTR.SPAN_TYPE]).toBe('PARSER');
+    expect(onlySpan(all, 'ChatPromptTemplate').attributes[ATTR.SPAN_TYPE]).toBe('PROMPT');
+    expect(onlySpan(all, 'StrOutputParser').attributes[ATTR.SPAN_TYPE]).toBe('PARSER');
 
     expect(llm.kind).toBe(2);
     expect(llm.attributes).toMatchObject({
@@ -127,14 +113,14 @@ describe('GlassboxCallbackHandler', () => {
     expect(text).toBe('one two three four');
 
     const all = await spans();
-    const llm = one(all, 'chat fake-model');
+    const llm = onlySpan(all, 'chat fake-model');
     expect(llm.attributes[ATTR.LLM_TIME_TO_FIRST_TOKEN_MS] as number).toBeGreaterThanOrEqual(20);
     expect(llm.attributes).toMatchObject({
       [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: 9,
       [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: 4,
     });
     // A streamed chain reports its input at the end.
-    expect(jsonAttr(one(all, 'RunnableSequence'), ATTR.INPUTS)).toEqual({ topic: 'counting' });
+    expect(jsonAttr(onlySpan(all, 'RunnableSequence'), ATTR.INPUTS)).toEqual({ topic: 'counting' });
   });
 
   it('ends the runs of a stream the consumer stops reading, as abandoned', async () => {
@@ -168,9 +154,9 @@ describe('GlassboxCallbackHandler', () => {
     await pipeline.invoke('paris', { callbacks: [handler] });
 
     const all = await spans();
-    const root = one(all, 'pipeline');
-    const toolSpan = one(all, 'execute_tool weather');
-    const retrieval = one(all, 'retrieval NotesRetriever');
+    const root = onlySpan(all, 'pipeline');
+    const toolSpan = onlySpan(all, 'execute_tool weather');
+    const retrieval = onlySpan(all, 'retrieval NotesRetriever');
     expect(parentId(toolSpan)).toBe(root.spanContext().spanId);
     expect(parentId(retrieval)).toBe(root.spanContext().spanId);
     expect(toolSpan.attributes).toMatchObject({
@@ -198,7 +184,7 @@ describe('GlassboxCallbackHandler', () => {
     await new FakeLLM({ response: 'completed text' }).invoke('complete this', {
       callbacks: [new GlassboxCallbackHandler()],
     });
-    const span = one(await spans(), 'text_completion FakeLLM');
+    const span = onlySpan(await spans(), 'text_completion FakeLLM');
     expect(span.attributes).toMatchObject({
       [ATTR.SPAN_TYPE]: 'LLM',
       [ATTR.GEN_AI_OPERATION_NAME]: 'text_completion',
@@ -221,7 +207,7 @@ describe('GlassboxCallbackHandler', () => {
     await expect(failing.invoke({}, { callbacks: [new GlassboxCallbackHandler()] })).rejects.toThrow(
       'out of range',
     );
-    const span = one(await spans(), 'execute_tool boom');
+    const span = onlySpan(await spans(), 'execute_tool boom');
     expect(span.status.code).toBe(2);
     expect(span.attributes[ATTR.ERROR_TYPE]).toBe('RangeError');
   });
@@ -233,7 +219,7 @@ describe('GlassboxCallbackHandler', () => {
     handler.handleChainStart({ lc: 1, type: 'not_implemented', id: ['Executor'] }, { input: 'q' }, runId);
     handler.handleAgentAction({ tool: 'search', toolInput: {}, log: '' }, runId);
     handler.handleChainEnd({ output: 'done' }, runId);
-    expect(one(await spans(), 'Executor').attributes[ATTR.SPAN_TYPE]).toBe('AGENT');
+    expect(onlySpan(await spans(), 'Executor').attributes[ATTR.SPAN_TYPE]).toBe('AGENT');
   });
 
   it('keeps messages, inputs, outputs and documents in the process when capture is off', async () => {
@@ -256,8 +242,8 @@ describe('GlassboxCallbackHandler', () => {
     ];
     for (const span of all)
       for (const key of content) expect(span.attributes[key], `${span.name} ${key}`).toBeUndefined();
-    expect(one(all, 'chat fake-model').attributes[ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]).toBeGreaterThan(0);
-    expect(one(all, 'retrieval NotesRetriever').attributes[ATTR.RETRIEVAL_DOCUMENT_COUNT]).toBe(2);
+    expect(onlySpan(all, 'chat fake-model').attributes[ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]).toBeGreaterThan(0);
+    expect(onlySpan(all, 'retrieval NotesRetriever').attributes[ATTR.RETRIEVAL_DOCUMENT_COUNT]).toBe(2);
   });
 
   it('bounds the open runs: the oldest is ended as abandoned', async () => {

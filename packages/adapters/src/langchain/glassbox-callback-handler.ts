@@ -1,12 +1,13 @@
 import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
-import { captureSettings, setCapturedJson } from '@glassbox/core/instrumentation';
+import { contentCaptureEnabled, setCapturedJson } from '@glassbox/core/instrumentation';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
-import { diag, SpanKind } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
+import { defined } from '../internal/attribute-map.js';
 import { monotonicMs, OpenCalls } from '../internal/open-calls.js';
+import { tryOrWarn } from '../internal/warn.js';
 import { chainSpanType, chainStartArguments } from './chain-run.js';
 import { parseJson, plain, toDocuments, toInputMessages, unwrap } from './langchain-messages.js';
 import {
-  defined,
   recordModelInput,
   recordModelOutput,
   requestAttributes,
@@ -72,7 +73,7 @@ export class GlassboxCallbackHandler extends BaseCallbackHandler {
   ): void {
     this.safely('handleChatModelStart', () => {
       const span = this.startModelRun('chat', llm, runId, parentRunId, extraParams, metadata);
-      if (this.contentOn()) recordModelInput(span, toInputMessages(messages[0]), extraParams);
+      if (contentCaptureEnabled(span)) recordModelInput(span, toInputMessages(messages[0]), extraParams);
     });
   }
 
@@ -91,7 +92,7 @@ export class GlassboxCallbackHandler extends BaseCallbackHandler {
         role: 'user',
         parts: [{ type: 'text', content: prompt }],
       }));
-      if (this.contentOn()) recordModelInput(span, { system: [], messages }, extraParams);
+      if (contentCaptureEnabled(span)) recordModelInput(span, { system: [], messages }, extraParams);
     });
   }
 
@@ -107,7 +108,7 @@ export class GlassboxCallbackHandler extends BaseCallbackHandler {
       const run = this.finish(runId);
       if (!run) return;
       run.span.setAttributes(defined(responseAttributes(output)));
-      if (this.contentOn()) recordModelOutput(run.span, output);
+      if (contentCaptureEnabled(run.span)) recordModelOutput(run.span, output);
       run.span.end();
     });
   }
@@ -204,7 +205,7 @@ export class GlassboxCallbackHandler extends BaseCallbackHandler {
         type: SpanType.RETRIEVER,
         attributes: { [ATTR.GEN_AI_OPERATION_NAME]: 'retrieval', [ATTR.GEN_AI_DATA_SOURCE_ID]: source },
       });
-      if (this.contentOn() && span.isRecording()) span.setAttribute(ATTR.RETRIEVAL_QUERY, query);
+      if (contentCaptureEnabled(span) && span.isRecording()) span.setAttribute(ATTR.RETRIEVAL_QUERY, query);
     });
   }
 
@@ -213,8 +214,8 @@ export class GlassboxCallbackHandler extends BaseCallbackHandler {
       const run = this.finish(runId);
       if (!run) return;
       run.span.setAttribute(ATTR.RETRIEVAL_DOCUMENT_COUNT, Array.isArray(documents) ? documents.length : 0);
-      if (this.contentOn() && run.span.isRecording())
-        setCapturedJson(run.span.otelSpan, ATTR.RETRIEVAL_DOCUMENTS, toDocuments(documents), true);
+      if (contentCaptureEnabled(run.span) && run.span.isRecording())
+        setCapturedJson(run.span, ATTR.RETRIEVAL_DOCUMENTS, toDocuments(documents), true);
       run.span.end();
     });
   }
@@ -288,16 +289,8 @@ export class GlassboxCallbackHandler extends BaseCallbackHandler {
     });
   }
 
-  private contentOn(): boolean {
-    return this.captureOverride ?? captureSettings().captureContent;
-  }
-
-  // A tracing problem must never break the user's chain.
+  // A tracing problem must never break the user's chain: it is reported once through Glassbox's logger.
   private safely(where: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      diag.warn(`glassbox langchain handler: ${where} failed: ${String(error)}`);
-    }
+    tryOrWarn('GlassboxCallbackHandler', where, `${where} failed`, fn);
   }
 }

@@ -1,11 +1,9 @@
 import { type ActiveSpan, ATTR } from '@glassbox/core';
 import { setCapturedJson } from '@glassbox/core/instrumentation';
+import type { AttributeMap } from '../internal/attribute-map.js';
 import { finishReason, type GenAiMessage, type MessagePart, toMessage } from './langchain-messages.js';
 
 type Obj = Record<string, any>;
-
-/** Span attributes as plain values; `undefined` entries are dropped. */
-export type AttributeMap = Record<string, string | number | boolean | string[] | undefined>;
 
 const num = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
@@ -77,16 +75,6 @@ export function rawFinishReason(generation: Obj | undefined): string | undefined
   return str(generation?.generationInfo?.finish_reason) ?? str(meta.finish_reason) ?? str(meta.stop_reason);
 }
 
-/** Drops `undefined` entries, so a map can be handed to `setAttributes`. */
-export function defined(attributes: AttributeMap): Record<string, string | number | boolean | string[]> {
-  const out: Record<string, string | number | boolean | string[]> = {};
-  for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
-}
-
 /** Records the messages (and tool definitions) a model run was sent; the caller checks the capture switch. */
 export function recordModelInput(
   span: ActiveSpan,
@@ -94,12 +82,11 @@ export function recordModelInput(
   extraParams: Obj | undefined,
 ): void {
   if (!span.isRecording()) return;
-  if (input.system.length > 0)
-    setCapturedJson(span.otelSpan, ATTR.GEN_AI_SYSTEM_INSTRUCTIONS, input.system, true);
-  setCapturedJson(span.otelSpan, ATTR.GEN_AI_INPUT_MESSAGES, input.messages, true);
+  if (input.system.length > 0) setCapturedJson(span, ATTR.GEN_AI_SYSTEM_INSTRUCTIONS, input.system, true);
+  setCapturedJson(span, ATTR.GEN_AI_INPUT_MESSAGES, input.messages, true);
   const tools = extraParams?.invocation_params?.tools;
   if (Array.isArray(tools) && tools.length > 0)
-    setCapturedJson(span.otelSpan, ATTR.GEN_AI_TOOL_DEFINITIONS, tools, true);
+    setCapturedJson(span, ATTR.GEN_AI_TOOL_DEFINITIONS, tools, true);
 }
 
 /** Records the messages a model run answered, one per generation; the caller checks the capture switch. */
@@ -115,5 +102,5 @@ export function recordModelOutput(span: ActiveSpan, output: Obj): void {
       finish_reason: finish,
     };
   });
-  setCapturedJson(span.otelSpan, ATTR.GEN_AI_OUTPUT_MESSAGES, messages, true);
+  setCapturedJson(span, ATTR.GEN_AI_OUTPUT_MESSAGES, messages, true);
 }

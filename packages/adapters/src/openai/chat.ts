@@ -1,5 +1,4 @@
 import { ATTR, SpanType } from '@glassbox/core';
-import { captureSettings } from '@glassbox/core/instrumentation';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import {
   appendBounded,
@@ -39,7 +38,7 @@ export const chatCompletionsSpec: LlmMethodSpec = {
     const choices = recordChoicesResponse(completion, call);
     if (call.contentOn) call.content(ATTR.GEN_AI_OUTPUT_MESSAGES, choices.map(chatChoiceMessage));
   },
-  stream: (_params, call) => new ChatStream(call.contentOn),
+  stream: (_params, call) => new ChatStream(call.contentOn, call.capture.maxValueLength),
 };
 
 interface ChoiceState {
@@ -56,9 +55,12 @@ class ChatStream implements StreamAggregator {
   private model: string | undefined;
   private usage: unknown;
   private readonly choices = new Map<number, ChoiceState>();
-  private readonly limit = captureSettings().maxValueLength;
 
-  constructor(private readonly keepContent: boolean) {}
+  // `limit` is the span's `maxValueLength`: streamed text is kept up to it, not beyond.
+  constructor(
+    private readonly keepContent: boolean,
+    private readonly limit: number,
+  ) {}
 
   add(chunk: unknown): boolean {
     if (!isObj(chunk)) return false;

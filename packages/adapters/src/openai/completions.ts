@@ -1,5 +1,4 @@
 import { ATTR, SpanType } from '@glassbox/core';
-import { captureSettings } from '@glassbox/core/instrumentation';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import { appendBounded, isObj, num, str, textPart } from '../internal/llm/parts.js';
 import type { LlmMethodSpec } from '../internal/llm/trace-method.js';
@@ -31,7 +30,7 @@ export const completionsSpec: LlmMethodSpec = {
       })),
     );
   },
-  stream: (_params, call) => new CompletionStream(call.contentOn),
+  stream: (_params, call) => new CompletionStream(call.contentOn, call.capture.maxValueLength),
 };
 
 /** Folds streamed legacy completion chunks (`choices[].text` deltas, usage on the last chunk). */
@@ -40,9 +39,12 @@ class CompletionStream implements StreamAggregator {
   private model: string | undefined;
   private usage: unknown;
   private readonly choices = new Map<number, { text: string; finish: unknown }>();
-  private readonly limit = captureSettings().maxValueLength;
 
-  constructor(private readonly keepContent: boolean) {}
+  // `limit` is the span's `maxValueLength`: streamed text is kept up to it, not beyond.
+  constructor(
+    private readonly keepContent: boolean,
+    private readonly limit: number,
+  ) {}
 
   add(chunk: unknown): boolean {
     if (!isObj(chunk)) return false;

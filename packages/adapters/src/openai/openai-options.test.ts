@@ -1,7 +1,7 @@
 import { ATTR, GlassboxConfigError, init, withSpan } from '@glassbox/core';
+import { setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../../../core/tests/harness.js';
 import { json } from '../internal/llm/testing.js';
 import { traceOpenAI } from './index.js';
 

@@ -1,23 +1,16 @@
 import { ATTR } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
+import { setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import { SpanStatusCode } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import OpenAIV7 from 'openai-v7';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../../../core/tests/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { json } from '../internal/llm/testing.js';
 import { traceOpenAI } from './index.js';
 
 const { exporter, spans, span } = setupGlassbox();
-let server: FakeLlmServer;
-beforeAll(async () => {
-  server = await startFakeLlmServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  exporter.reset();
-});
+const server = useFakeLlm();
+beforeEach(() => exporter.reset());
 
 const text = (s: { attributes: Record<string, unknown> }) =>
   JSON.parse(String(s.attributes[ATTR.GEN_AI_OUTPUT_MESSAGES]))[0].parts.find((p: any) => p.type === 'text')

@@ -1,25 +1,18 @@
 import { ATTR, withSpan } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
+import { parentId, setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import OpenAIV7 from 'openai-v7';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { exportedText, json } from '../internal/llm/testing.js';
 import { traceOpenAI } from './index.js';
 
 const { exporter, spans, span } = setupGlassbox();
-let server: FakeLlmServer;
-beforeAll(async () => {
-  server = await startFakeLlmServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  exporter.reset();
-});
+const server = useFakeLlm();
+beforeEach(() => exporter.reset());
 
 const weather = {
   type: 'function' as const,

@@ -1,5 +1,4 @@
 import { ATTR, SpanType } from '@glassbox/core';
-import { captureSettings } from '@glassbox/core/instrumentation';
 import type { LlmCall, StreamAggregator } from '../internal/llm/llm-call.js';
 import { appendBounded, isObj, num, type Obj, str, textPart } from '../internal/llm/parts.js';
 import { type LlmMethodSpec, put } from '../internal/llm/trace-method.js';
@@ -29,7 +28,7 @@ export const responsesSpec: LlmMethodSpec = {
     call.content(ATTR.GEN_AI_TOOL_DEFINITIONS, toolDefinitions(params.tools));
   },
   response: (response, call) => recordResponse(response, call),
-  stream: (_params, call) => new ResponsesStream(call.contentOn),
+  stream: (_params, call) => new ResponsesStream(call.contentOn, call.capture.maxValueLength),
 };
 
 /** Records a Responses API `response` object: id, model, finish reason, usage, output, failure. */
@@ -80,9 +79,12 @@ class ResponsesStream implements StreamAggregator {
   private response: Obj | undefined;
   private final: Obj | undefined;
   private readonly items = new Map<number, { item: Obj; text: string; done: boolean }>();
-  private readonly limit = captureSettings().maxValueLength;
 
-  constructor(private readonly keepContent: boolean) {}
+  // `limit` is the span's `maxValueLength`: streamed text is kept up to it, not beyond.
+  constructor(
+    private readonly keepContent: boolean,
+    private readonly limit: number,
+  ) {}
 
   add(event: unknown): boolean {
     if (!isObj(event)) return false;

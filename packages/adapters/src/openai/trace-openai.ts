@@ -28,7 +28,7 @@ export function traceOpenAI<Client extends object>(client: Client, options?: Tra
   }
   if ((client as Record<symbol, unknown>)[TRACED]) return client;
   const c = client as Obj;
-  const settings = clientSettings(client, 'openai', resolved);
+  const settings = clientSettings(client, 'traceOpenAI', 'openai', resolved);
   const traced = [
     traceMethod(c.chat?.completions, 'create', chatCompletionsSpec, settings),
     traceMethod(c.responses, 'create', responsesSpec, settings),

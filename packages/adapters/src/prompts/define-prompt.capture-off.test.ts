@@ -1,6 +1,6 @@
 import { ATTR, withSpan } from '@glassbox/core';
+import { setupGlassbox } from '@glassbox/test-harness';
 import { describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../../../core/tests/harness.js';
 import { definePrompt } from './index.js';
 
 const { span } = setupGlassbox({ captureContent: false });

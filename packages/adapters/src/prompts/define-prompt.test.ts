@@ -1,7 +1,7 @@
 import { ATTR, GlassboxConfigError, SpanType, trace, withSpan } from '@glassbox/core';
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { definePrompt, PromptVariableError } from './index.js';
 
 const { exporter, span, spans } = setupGlassbox();

@@ -92,7 +92,7 @@ function record(
       [ATTR.PROMPT_RENDERED_LENGTH]: length,
     });
     // Variables are content (user questions, retrieved text): only with content capture on.
-    setCapturedJson(span.otelSpan, ATTR.PROMPT_VARIABLES, used);
+    setCapturedJson(span, ATTR.PROMPT_VARIABLES, used);
     if (maxChars !== undefined && length > maxChars) {
       span.addEvent(ATTR.PROMPT_OVER_BUDGET_EVENT, {
         [ATTR.PROMPT_NAME]: name,

@@ -1,6 +1,6 @@
 import { ATTR } from '@glassbox/core';
+import { jsonAttr, setupGlassbox } from '@glassbox/test-harness';
 import { describe, expect, it } from 'vitest';
-import { jsonAttr, setupGlassbox } from '../../../core/tests/harness.js';
 import { traceRetriever } from './index.js';
 
 const { span } = setupGlassbox({ captureContent: false });

@@ -1,7 +1,7 @@
 import { ATTR, SpanType, trace } from '@glassbox/core';
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { normalizeDocument, traceRetriever } from './index.js';
 
 const MAX = 2048;

@@ -1,6 +1,13 @@
 import { type ActiveSpan, ATTR, GlassboxConfigError, SpanType, withSpan } from '@glassbox/core';
-import { captureSettings, redactString, setCapturedJson } from '@glassbox/core/instrumentation';
-import { type Attributes, diag } from '@opentelemetry/api';
+import {
+  captureSettings,
+  contentCaptureEnabled,
+  redactString,
+  setCapturedJson,
+} from '@glassbox/core/instrumentation';
+import type { Attributes } from '@opentelemetry/api';
+import { queryOf } from '../internal/query-of.js';
+import { tryOrWarn, warnOnce } from '../internal/warn.js';
 import { whenSettled } from '../internal/when-settled.js';
 import { fitDocuments } from './fit-documents.js';
 import { documentList, normalizeDocument } from './normalize-documents.js';
@@ -57,7 +64,7 @@ export function traceRetriever<F extends RetrieverFn>(fn: F, options: TraceRetri
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     return withSpan(spanOptions, (span) => {
       span.setInputs(args.length === 1 ? args[0] : args);
-      const contentOn = captureContent ?? captureSettings().captureContent;
+      const contentOn = contentCaptureEnabled(span);
       const query = guard(() =>
         options.query ? options.query(...(args as Parameters<F>)) : queryOf(args[0]),
       );
@@ -82,7 +89,11 @@ function recordDocuments(
 ): void {
   const hits = read ? read(result) : documentList(result);
   if (!Array.isArray(hits)) {
-    diag.warn('glassbox traceRetriever: no document list found in the result; pass a `documents` option');
+    warnOnce(
+      'traceRetriever',
+      'documents',
+      'no document list found in the result; pass a `documents` option',
+    );
     return;
   }
   span.setAttribute(ATTR.RETRIEVAL_DOCUMENT_COUNT, hits.length);
@@ -92,37 +103,20 @@ function recordDocuments(
     // Without content, ids and scores still tell which documents came back and how well they matched.
     const refs = documents.map(({ id, score, distance }) => ({ id, score, distance }));
     if (refs.some((r) => r.id !== undefined || r.score !== undefined || r.distance !== undefined)) {
-      setCapturedJson(span.otelSpan, ATTR.RETRIEVAL_DOCUMENTS, refs, true);
+      setCapturedJson(span, ATTR.RETRIEVAL_DOCUMENTS, refs, true);
     }
     return;
   }
-  const { maxValueLength, redactor } = captureSettings();
+  const { maxValueLength, redactor } = captureSettings(span);
   const redact = redactor ? (text: string) => redactString(text, redactor) : undefined;
   const fitted = fitDocuments(documents, maxValueLength, redact);
-  setCapturedJson(span.otelSpan, ATTR.RETRIEVAL_DOCUMENTS, fitted.documents, true);
+  setCapturedJson(span, ATTR.RETRIEVAL_DOCUMENTS, fitted.documents, true);
   if (fitted.truncated) span.setAttribute(ATTR.TRUNCATED, true);
 }
 
-function queryOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { query?: unknown }).query === 'string'
-  ) {
-    return (value as { query: string }).query;
-  }
-  return undefined;
-}
-
-// Telemetry must never break retrieval: a failing mapping is reported and skipped.
+// Telemetry must never break retrieval: a failing mapping is reported once and skipped.
 function guard<T>(work: () => T): T | undefined {
-  try {
-    return work();
-  } catch (error) {
-    diag.warn(`glassbox traceRetriever: could not record the retrieval: ${String(error)}`);
-    return undefined;
-  }
+  return tryOrWarn('traceRetriever', 'record', 'could not record the retrieval', work);
 }
 
 function validate(fn: unknown, options: TraceRetrieverOptions<any>): void {

@@ -1,6 +1,6 @@
 import { ATTR } from '@glassbox/core';
+import { setupGlassbox } from '@glassbox/test-harness';
 import { describe, expect, it, vi } from 'vitest';
-import { setupGlassbox } from '../../../core/tests/harness.js';
 import { traceRewrite } from './index.js';
 
 const { span } = setupGlassbox({ captureContent: false });

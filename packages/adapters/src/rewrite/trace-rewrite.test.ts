@@ -1,8 +1,8 @@
 import { ATTR, GlassboxConfigError, SpanType, trace } from '@glassbox/core';
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { measureRewrite, type RewriteFlag, traceRewrite } from './index.js';
 
 const { exporter, span, spans } = setupGlassbox();

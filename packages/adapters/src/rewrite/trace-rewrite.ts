@@ -1,6 +1,8 @@
 import { type ActiveSpan, ATTR, GlassboxConfigError, SpanType, withSpan } from '@glassbox/core';
-import { captureSettings } from '@glassbox/core/instrumentation';
-import { type Attributes, diag } from '@opentelemetry/api';
+import { contentCaptureEnabled } from '@glassbox/core/instrumentation';
+import type { Attributes } from '@opentelemetry/api';
+import { queryOf } from '../internal/query-of.js';
+import { tryOrWarn, warnFailureOnce, warnOnce } from '../internal/warn.js';
 import { whenSettled } from '../internal/when-settled.js';
 import {
   measureRewrite,
@@ -64,11 +66,9 @@ export function traceRewrite<F extends RewriteFn>(fn: F, options: TraceRewriteOp
       span.setInputs(args.length === 1 ? args[0] : args);
       const result = fn.apply(this, args as Parameters<F>);
       return whenSettled(result, (value) => {
-        try {
-          annotate(span, args[0], value, thresholds, onFlag, captureContent);
-        } catch (error) {
-          diag.warn(`glassbox traceRewrite: could not measure the rewrite: ${String(error)}`);
-        }
+        tryOrWarn('traceRewrite', 'measure', 'could not measure the rewrite', () =>
+          annotate(span, args[0], value, thresholds, onFlag),
+        );
       });
     });
   };
@@ -84,19 +84,20 @@ function annotate(
   output: unknown,
   thresholds: RewriteThresholds,
   onFlag: TraceRewriteOptions['onFlag'],
-  captureContent: boolean | undefined,
 ): void {
   const original = queryOf(input);
   const rewritten = queryOf(output);
   if (original === undefined || rewritten === undefined) {
-    diag.warn(
-      'glassbox traceRewrite: expected a query string or an object with a string `query`, in and out',
+    warnOnce(
+      'traceRewrite',
+      'shape',
+      'expected a query string or an object with a string `query`, in and out',
     );
     return;
   }
   const measures = measureRewrite(original, rewritten, thresholds);
   const flagged = measures.flags.length > 0;
-  if (captureContent ?? captureSettings().captureContent) {
+  if (contentCaptureEnabled(span)) {
     span.setAttribute(ATTR.REWRITE_ORIGINAL, original);
     span.setAttribute(ATTR.REWRITE_REWRITTEN, rewritten);
   }
@@ -117,32 +118,17 @@ function annotate(
     });
   }
   if (onFlag === undefined) return;
-  try {
-    onFlag({
-      reasons,
-      details: measures.flags,
-      original,
-      rewritten,
-      similarity: measures.similarity,
-      lengthRatio: measures.lengthRatio,
-      traceId: span.traceId,
-      spanId: span.spanId,
-    });
-  } catch (error) {
-    diag.warn(`glassbox traceRewrite: onFlag threw: ${String(error)}`);
-  }
-}
-
-function queryOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { query?: unknown }).query === 'string'
-  ) {
-    return (value as { query: string }).query;
-  }
-  return undefined;
+  const flag: RewriteFlag = {
+    reasons,
+    details: measures.flags,
+    original,
+    rewritten,
+    similarity: measures.similarity,
+    lengthRatio: measures.lengthRatio,
+    traceId: span.traceId,
+    spanId: span.spanId,
+  };
+  tryOrWarn('traceRewrite', 'onFlag', 'onFlag threw', () => onFlag(flag));
 }
 
 function safeNeedsRewrite(needsRewrite: (query: string) => boolean): (query: string) => boolean {
@@ -150,8 +136,11 @@ function safeNeedsRewrite(needsRewrite: (query: string) => boolean): (query: str
     try {
       return needsRewrite(query);
     } catch (error) {
-      diag.warn(
-        `glassbox traceRewrite: needsRewrite threw, so the rewrite was not checked: ${String(error)}`,
+      warnFailureOnce(
+        'traceRewrite',
+        'needsRewrite',
+        'needsRewrite threw, so the rewrite was not checked',
+        error,
       );
       return true;
     }

@@ -1,8 +1,8 @@
 import { ATTR } from '@glassbox/core';
+import { setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { setupGlassbox } from '../../../core/tests/harness.js';
 import { defineTool, ToolRegistry } from './index.js';
 
 const { span, spans } = setupGlassbox({ captureContent: false });

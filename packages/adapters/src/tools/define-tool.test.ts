@@ -1,10 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ATTR, GlassboxConfigError, SpanType, trace } from '@glassbox/core';
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type OpenAI from 'openai';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { z } from 'zod';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import { defineTool, ToolArgumentsError } from './index.js';
 
 const { exporter, span } = setupGlassbox();

@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ATTR, GlassboxConfigError, SpanType, trace } from '@glassbox/core';
-import { type FakeLlmServer, startFakeLlmServer } from '@glassbox/fake-llm';
+import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
+import { useFakeLlm } from '@glassbox/test-harness/fake-llm';
 import { SpanStatusCode } from '@opentelemetry/api';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { jsonAttr, parentId, setupGlassbox } from '../../../core/tests/harness.js';
 import {
   type AnthropicToolUse,
   defineTool,
@@ -17,15 +17,8 @@ import {
 } from './index.js';
 
 const { exporter, span, spans } = setupGlassbox();
-let server: FakeLlmServer;
-beforeAll(async () => {
-  server = await startFakeLlmServer();
-});
-afterAll(() => server.close());
-afterEach(() => {
-  exporter.reset();
-  server.reset();
-});
+const server = useFakeLlm();
+afterEach(() => exporter.reset());
 
 const orders = [{ id: 'o-1', customer: 'ada', total: 42 }];
 const makeTools = () => [

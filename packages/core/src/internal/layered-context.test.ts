@@ -1,3 +1,4 @@
+import { setupGlassbox } from '@glassbox/test-harness';
 import {
   type Context,
   context,
@@ -8,7 +9,6 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setupGlassbox } from '../../tests/harness.js';
 import {
   currentSpan,
   SpanType,

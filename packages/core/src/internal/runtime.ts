@@ -1,7 +1,6 @@
 import { createRedactor, type RedactOptions } from '../capture/redact.js';
-import type { CaptureSettings } from '../capture-settings.js';
 import { captureContentFromEnv } from '../config.js';
-import { emptyStats, type Stats } from '../glassbox.js';
+import { emptyStats } from '../glassbox.js';
 import { DiagnosticLogger, type LogLevel } from '../logger.js';
 import { CONFIG_TABLE } from './config-table.js';
 import { incompatibleCopy, slot } from './global-slot.js';

@@ -1,5 +1,6 @@
-import { ATTR, type SpanType, startSpan } from '@glassbox/core';
+import { ATTR, type SpanHandle, type SpanType, startSpan } from '@glassbox/core';
 import {
+  type CaptureSettings,
   captureSettings,
   contentCaptureEnabled,
   redactString,
@@ -15,10 +16,10 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { warnFailureOnce } from '../warn.js';
 import { type Sweepable, unwatchIdle, watchIdle } from './idle-sweeper.js';
 import { isThenable } from './patch.js';
 import { recordLlmError } from './record-error.js';
-import { warnOnce } from './warn.js';
 
 /** Folds the items of a streamed reply and writes the result to the span when the stream ends. */
 export interface StreamAggregator {
@@ -30,6 +31,8 @@ export interface StreamAggregator {
 
 /** What starts a call's span. */
 export interface LlmCallInit {
+  /** The adapter, as its warnings name it (`traceOpenAI`). */
+  adapter: string;
   name: string;
   type: SpanType;
   attributes: Attributes;
@@ -47,11 +50,15 @@ const registry = new FinalizationRegistry<LlmCall>((call) => call.abandon('aband
  * references the SDK objects it watches, so the finalization registry can collect them.
  */
 export class LlmCall implements Sweepable {
+  readonly adapter: string;
   readonly span: Span;
   readonly ctx: Context;
   /** Whether prompts and completions are recorded on this span. */
   readonly contentOn: boolean;
+  /** The capture rules of this span's installation (value limit, redactor). */
+  readonly capture: CaptureSettings;
   readonly recording: boolean;
+  private readonly handle: SpanHandle;
   private readonly startPerf = performance.now();
   readonly idleMs: number;
   private lastActivityMs = Date.now();
@@ -66,14 +73,15 @@ export class LlmCall implements Sweepable {
   private aggregator: StreamAggregator | undefined;
 
   constructor(init: LlmCallInit) {
-    const active = startSpan({
+    this.adapter = init.adapter;
+    this.handle = startSpan({
       name: init.name,
       type: init.type,
       kind: SpanKind.CLIENT,
       attributes: init.attributes,
       captureContent: init.captureContent,
     });
-    this.span = active.otelSpan;
+    this.span = this.handle.otelSpan;
     this.recording = this.span.isRecording();
     // A span with no valid context (Glassbox disabled, no provider) must not hide the app's own parent
     // span. A recording span always has a valid one: only the others need the (regex) check.
@@ -81,8 +89,10 @@ export class LlmCall implements Sweepable {
       this.recording || isSpanContextValid(this.span.spanContext())
         ? trace.setSpan(context.active(), this.span)
         : context.active();
-    // A client option wins; else the active span's subtree override (a private step), else the global switch.
-    this.contentOn = this.recording && (init.captureContent ?? contentCaptureEnabled());
+    // The span's rules: a client option, else the active span's subtree override (a private step), else
+    // the switch of the installation that records the span (an app's own `createSpanProcessor` has its own).
+    this.contentOn = this.recording && contentCaptureEnabled(this.handle);
+    this.capture = captureSettings(this.handle);
     this.idleMs = init.idleTimeoutMs > 0 && Number.isFinite(init.idleTimeoutMs) ? init.idleTimeoutMs : 0;
     if (this.recording && this.idleMs > 0) watchIdle(this);
   }
@@ -104,13 +114,13 @@ export class LlmCall implements Sweepable {
 
   /** Records a content attribute (bounded, redacted JSON) when content capture is on for this call. */
   content(key: string, value: unknown): void {
-    if (this.contentOn && !this.ended && value !== undefined) setCapturedJson(this.span, key, value, true);
+    if (this.contentOn && !this.ended && value !== undefined) setCapturedJson(this.handle, key, value, true);
   }
 
   /** Marks the span failed for an error the provider reported inside a successful reply (no exception). */
   markError(type: string, message: string): void {
     if (this.ended) return;
-    const redactor = captureSettings().redactor;
+    const redactor = this.capture.redactor;
     const clean = redactor ? redactString(message, redactor) : message;
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: clean.slice(0, 1024) });
     this.span.setAttribute(ATTR.ERROR_TYPE, type);
@@ -184,7 +194,7 @@ export class LlmCall implements Sweepable {
     try {
       generated = this.aggregator.add(item);
     } catch (error) {
-      warnOnce('chunk', `could not read a stream item: ${String(error)}`);
+      warnFailureOnce(this.adapter, 'chunk', 'could not read a stream item', error);
     }
     if (generated && !this.firstToken) {
       this.firstToken = true;
@@ -223,7 +233,7 @@ export class LlmCall implements Sweepable {
   fail(error: unknown, streamEnd?: string): void {
     if (this.ended) return;
     this.flushAggregator();
-    recordLlmError(this.span, error);
+    recordLlmError(this.span, error, this.capture.redactor);
     if (streamEnd) this.span.setAttribute(ATTR.STREAM_END, streamEnd);
     this.end();
   }
@@ -245,7 +255,7 @@ export class LlmCall implements Sweepable {
     try {
       this.aggregator.finish(this);
     } catch (error) {
-      warnOnce('finish', `could not record a streamed reply: ${String(error)}`);
+      warnFailureOnce(this.adapter, 'finish', 'could not record a streamed reply', error);
     }
     this.aggregator = undefined;
   }

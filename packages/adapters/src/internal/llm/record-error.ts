@@ -1,17 +1,17 @@
 import { ATTR } from '@glassbox/core';
-import { captureSettings, redactString } from '@glassbox/core/instrumentation';
+import { type Redactor, redactString } from '@glassbox/core/instrumentation';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 
 /**
  * Marks a span failed. `error.type` is the HTTP status when the SDK error has one (`'429'`), else the
- * error's class; messages and stacks are redacted, since provider errors can echo keys or prompts.
+ * error's class; messages and stacks are redacted (by the span's installation's `redactor`), since
+ * provider errors can echo keys or prompts.
  */
-export function recordLlmError(span: Span, error: unknown): void {
+export function recordLlmError(span: Span, error: unknown, redactor: Redactor | undefined): void {
   try {
     const e = error as { status?: unknown; message?: unknown; stack?: unknown } | undefined;
     const className = errorClass(error);
     const status = typeof e?.status === 'number' && e.status > 0 ? String(e.status) : undefined;
-    const redactor = captureSettings().redactor;
     const clean = (text: string) => (redactor ? redactString(text, redactor) : text);
     const message = clean(typeof e?.message === 'string' ? e.message : String(error)).slice(0, 1024);
     span.setStatus({ code: SpanStatusCode.ERROR, message });

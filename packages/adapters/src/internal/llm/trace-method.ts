@@ -1,11 +1,11 @@
 import { ATTR, GlassboxConfigError, type SpanType } from '@glassbox/core';
 import type { Attributes } from '@opentelemetry/api';
+import { warnFailureOnce } from '../warn.js';
 import { instrumentStream, isSdkStream } from './instrument-stream.js';
 import { LlmCall, type StreamAggregator } from './llm-call.js';
 import { observeResult } from './observe-result.js';
 import { isObj, type Obj } from './parts.js';
 import { patchMethod, serverOf } from './patch.js';
-import { warnOnce } from './warn.js';
 
 /** Options shared by `traceOpenAI` and `traceAnthropic`. */
 export interface LlmTraceOptions {
@@ -35,6 +35,8 @@ export interface LlmMethodSpec {
 
 /** What every span of one traced client shares. */
 export interface ClientSettings {
+  /** The adapter, as its warnings name it (`traceOpenAI`). */
+  adapter: string;
   provider: string;
   options: LlmTraceOptions;
   server: { address: string; port: number } | undefined;
@@ -66,8 +68,13 @@ export function validateOptions(options: unknown, where: string): LlmTraceOption
 }
 
 /** Reads the settings every span of a client shares. */
-export function clientSettings(client: object, provider: string, options: LlmTraceOptions): ClientSettings {
-  return { provider, options, server: serverOf((client as { baseURL?: unknown }).baseURL) };
+export function clientSettings(
+  client: object,
+  adapter: string,
+  provider: string,
+  options: LlmTraceOptions,
+): ClientSettings {
+  return { adapter, provider, options, server: serverOf((client as { baseURL?: unknown }).baseURL) };
 }
 
 /** Wraps `owner[key]` (an SDK resource method) so each call is a GenAI span; returns false when absent. */
@@ -87,7 +94,7 @@ export function traceMethod(
         try {
           call = startCall(spec, params, settings);
         } catch (error) {
-          warnOnce('start', `could not start an LLM span: ${String(error)}`);
+          warnFailureOnce(settings.adapter, 'start', 'could not start an LLM span', error);
           return original.apply(this, args);
         }
         if (!call.recording) return call.run(() => original.apply(this, args));
@@ -101,7 +108,7 @@ export function traceMethod(
         try {
           observeResult(result, call, (value) => settle(value, call, spec, params));
         } catch (error) {
-          warnOnce('observe', `could not observe an LLM call: ${String(error)}`);
+          warnFailureOnce(settings.adapter, 'observe', 'could not observe an LLM call', error);
         }
         return result;
       },
@@ -134,6 +141,7 @@ function startCall(spec: LlmMethodSpec, params: Obj, settings: ClientSettings): 
       ? `${spec.operation} ${model}`
       : spec.operation;
   const call = new LlmCall({
+    adapter: settings.adapter,
     name,
     type: spec.type,
     attributes,
@@ -144,7 +152,7 @@ function startCall(spec: LlmMethodSpec, params: Obj, settings: ClientSettings): 
     try {
       spec.input(params, call);
     } catch (error) {
-      warnOnce('input', `could not record an LLM request: ${String(error)}`);
+      warnFailureOnce(settings.adapter, 'input', 'could not record an LLM request', error);
     }
   }
   return call;
@@ -161,7 +169,7 @@ function settle(value: unknown, call: LlmCall, spec: LlmMethodSpec, params: Obj)
     }
     if (isObj(value)) spec.response(value, call, params);
   } catch (error) {
-    warnOnce('response', `could not record an LLM reply: ${String(error)}`);
+    warnFailureOnce(call.adapter, 'response', 'could not record an LLM reply', error);
   }
   call.complete();
 }
