@@ -1,6 +1,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { parentIdOf, renderTree, type TreeStyle } from './console-tree.js';
+import { renderTree, type TreeStyle } from './console-tree.js';
+import { parentIdOf } from './span-tree.js';
 
 /** Options for `consoleExporter`. */
 export interface ConsoleExporterOptions {

@@ -1,17 +1,13 @@
 import { ATTR } from '@glassbox/core';
 import { type AttributeValue, type HrTime, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { type SpanNode as Node, spanTrees } from './span-tree.js';
 
 /** How `renderTree` draws spans. */
 export interface TreeStyle {
   colors: boolean;
   maxValueChars: number;
   showAttributes: boolean;
-}
-
-interface Node {
-  span: ReadableSpan;
-  children: Node[];
 }
 
 /** Attributes already shown on the span's own line or its in/out lines. */
@@ -24,24 +20,9 @@ const SHOWN = new Set<string>([
   ATTR.REWRITE_FLAGGED,
 ]);
 
-/** The parent's span id, for 2.x spans (`parentSpanContext`) and 1.x ones (`parentSpanId`). */
-export function parentIdOf(span: ReadableSpan): string | undefined {
-  return span.parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId;
-}
-
 /** Renders spans of one trace as trees: every span whose parent is not among them starts a tree. */
 export function renderTree(spans: ReadableSpan[], style: TreeStyle): string[] {
-  const nodes = new Map<string, Node>();
-  for (const span of spans) nodes.set(span.spanContext().spanId, { span, children: [] });
-  const roots: Node[] = [];
-  for (const node of nodes.values()) {
-    const parentId = parentIdOf(node.span);
-    const parent = parentId ? nodes.get(parentId) : undefined;
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-  }
-  for (const node of nodes.values()) node.children.sort(byStart);
-  roots.sort(byStart);
+  const roots = spanTrees(spans);
   const c = palette(style.colors);
   const lines: string[] = [];
   for (const root of roots) {
@@ -157,12 +138,6 @@ function formatMs(ms: number): string {
 
 function hrMs([seconds, nanos]: HrTime): number {
   return seconds * 1e3 + nanos / 1e6;
-}
-
-function byStart(a: Node, b: Node): number {
-  const [as, an] = a.span.startTime;
-  const [bs, bn] = b.span.startTime;
-  return as - bs || an - bn;
 }
 
 type Paint = (text: string) => string;

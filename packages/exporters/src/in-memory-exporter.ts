@@ -1,12 +1,6 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-
-/** A span with its children, as returned by `InMemoryExporter.traces()`. */
-export interface SpanNode {
-  span: ReadableSpan;
-  name: string;
-  children: SpanNode[];
-}
+import { compareHrTime, type SpanNode, spanTrees } from './span-tree.js';
 
 /** One trace as a tree: its roots are the spans whose parent was not exported here (usually one). */
 export interface TraceTree {
@@ -20,12 +14,6 @@ export interface TraceTree {
 export interface InMemoryExporterOptions {
   /** Keep at most this many spans, dropping the oldest (default: unbounded). */
   maxSpans?: number;
-}
-
-function parentSpanIdOf(span: ReadableSpan): string | undefined {
-  // sdk-trace-base 2.x exposes `parentSpanContext`; 1.x exposed `parentSpanId`.
-  const s = span as ReadableSpan & { parentSpanId?: string };
-  return s.parentSpanContext?.spanId ?? s.parentSpanId;
 }
 
 /** Keeps exported spans in memory for tests, with trace-tree helpers. */
@@ -83,20 +71,7 @@ export class InMemoryExporter implements SpanExporter {
     }
     const trees: TraceTree[] = [];
     for (const [traceId, spans] of byTrace) {
-      const nodes = new Map<string, SpanNode>();
-      for (const span of spans) nodes.set(span.spanContext().spanId, { span, name: span.name, children: [] });
-      const roots: SpanNode[] = [];
-      for (const span of spans) {
-        const node = nodes.get(span.spanContext().spanId)!;
-        const parentId = parentSpanIdOf(span);
-        const parent = parentId ? nodes.get(parentId) : undefined;
-        if (parent) parent.children.push(node);
-        else roots.push(node);
-      }
-      const byStart = (a: SpanNode, b: SpanNode) => compareHrTime(a.span.startTime, b.span.startTime);
-      for (const node of nodes.values()) node.children.sort(byStart);
-      roots.sort(byStart);
-      trees.push({ traceId, roots, spans });
+      trees.push({ traceId, roots: spanTrees(spans), spans });
     }
     trees.sort((a, b) => compareHrTime(a.roots[0]!.span.startTime, b.roots[0]!.span.startTime));
     return trees;
@@ -106,9 +81,4 @@ export class InMemoryExporter implements SpanExporter {
   reset(): void {
     this.finished = [];
   }
-}
-
-// Seconds first, then nanoseconds: folding both into one float would round away the nanoseconds.
-function compareHrTime(a: [number, number], b: [number, number]): number {
-  return a[0] - b[0] || a[1] - b[1];
 }

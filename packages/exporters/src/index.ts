@@ -1,6 +1,6 @@
 export type { ConsoleExporterOptions } from './console-exporter.js';
 export { ConsoleExporter, consoleExporter } from './console-exporter.js';
-export type { InMemoryExporterOptions, SpanNode, TraceTree } from './in-memory-exporter.js';
+export type { InMemoryExporterOptions, TraceTree } from './in-memory-exporter.js';
 export { InMemoryExporter } from './in-memory-exporter.js';
 export type { JsonFileExporterOptions } from './json-file-exporter.js';
 export { JsonFileExporter, jsonFileExporter } from './json-file-exporter.js';
@@ -13,3 +13,4 @@ export type {
   TraceFileValue,
 } from './read-trace-file.js';
 export { readTraceFile } from './read-trace-file.js';
+export type { SpanNode } from './span-tree.js';
