@@ -111,6 +111,15 @@ export function markdownFiles(root = REPO_ROOT): string[] {
   if (existsSync(join(root, 'README.md'))) found.push('README.md');
   walk(join(root, 'docs'), (name) => name.endsWith('.md'));
   walk(join(root, 'examples'), (name) => name === 'README.md');
+  // The packages' own READMEs are their npm pages: their samples must compile too.
+  const packages = join(root, 'packages');
+  if (existsSync(packages)) {
+    for (const entry of readdirSync(packages, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(packages, entry.name, 'README.md'))) {
+        found.push(`packages/${entry.name}/README.md`);
+      }
+    }
+  }
   return found.sort();
 }
 

@@ -1,4 +1,4 @@
-// Every ```ts block of README.md, docs/**/*.md and examples/**/README.md must compile against the real
+// Every ```ts block of README.md, docs/**/*.md, examples/**/README.md and packages/*/README.md must compile against the real
 // sources. How blocks are found, marked (`ts nocheck`, `<!-- sample-context -->`) and compiled: see
 // docs/check-samples.ts.
 import { readFileSync } from 'node:fs';

@@ -12,6 +12,8 @@ export default defineConfig({
   entry: entries,
   format: ['esm', 'cjs'],
   dts: true,
+  // One copy of each shared internal module for every subpath, in CJS too (ESM splits by default).
+  splitting: true,
   sourcemap: true,
   clean: true,
   target: 'node20',

@@ -1,40 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTED, type Redactor } from './redact.js';
+import { elapsedMs, parse, run } from './__fixtures__/serialize-run.js';
+import { REDACTED, type Redactor } from './redact.js';
 import {
   DEFAULT_MAX_LENGTH,
   MAX_DEPTH,
-  MIN_MAX_LENGTH,
   type SerializeOptions,
   type SerializeResult,
   serialize,
 } from './serialize.js';
-
-const redactor = createRedactor()!;
-const options: SerializeOptions = { maxLength: DEFAULT_MAX_LENGTH, redactor };
-
-/** Serializes and checks the invariants every result must hold: valid JSON within the limit. */
-function run(
-  value: unknown,
-  maxLength = DEFAULT_MAX_LENGTH,
-  r: Redactor | undefined = redactor,
-): SerializeResult {
-  const result = serialize(value, { maxLength, redactor: r });
-  expect(result.json.length).toBeLessThanOrEqual(Math.max(maxLength, MIN_MAX_LENGTH));
-  expect(() => JSON.parse(result.json)).not.toThrow();
-  // The last-resort fallback hides defects: no ordinary value may need it.
-  expect(result.json).not.toBe('"[Unserializable]"');
-  return result;
-}
-const parse = (value: unknown, maxLength?: number): unknown => JSON.parse(run(value, maxLength).json);
-const elapsedMs = (fn: () => void): number => {
-  const start = performance.now();
-  fn();
-  return performance.now() - start;
-};
-/** A code unit of a surrogate pair with no partner: what a bad cut would leave behind. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 describe('serialize: primitives', () => {
   it('writes JSON primitives like JSON.stringify', () => {
@@ -251,7 +226,7 @@ describe('serialize: errors', () => {
     expect(parse(cyclic)).toMatchObject({ message: 'loop', cause: '[Circular]' });
   });
 
-  it('cuts long stacks and survives errors whose fields throw', () => {
+  it('cuts long stacks and never invokes a getter on an error field', () => {
     const error = new Error('deep');
     error.stack = `Error: deep\n${'    at frame (file.js:1:1)\n'.repeat(2000)}`;
     const result = run(error);
@@ -263,13 +238,13 @@ describe('serialize: errors', () => {
         throw new Error('message getter');
       },
     });
-    expect(parse(hostile)).toMatchObject({ message: '[Throws: message getter]' });
+    expect(parse(hostile)).toMatchObject({ message: '[Getter]' });
     expect(parse(Object.create(Error.prototype) as object)).toMatchObject({ name: 'Error' });
   });
 });
 
 describe('serialize: hostile values', () => {
-  it('writes a throwing getter as [Throws: message] and keeps going', () => {
+  it('writes getters as markers and keeps going, even getters that would throw', () => {
     const value = {
       before: 1,
       get broken() {
@@ -282,13 +257,13 @@ describe('serialize: hostile values', () => {
     };
     expect(parse(value)).toEqual({
       before: 1,
-      broken: '[Throws: getter failed]',
-      nonError: '[Throws: plain string]',
+      broken: '[Getter]',
+      nonError: '[Getter]',
       after: 2,
     });
   });
 
-  it('survives proxies whose every trap throws, revoked proxies and throwing array items', () => {
+  it('writes proxies (hostile, revoked, or of an array) as [Proxy] without invoking a trap', () => {
     const fail = () => {
       throw new Error('trap');
     };
@@ -313,11 +288,7 @@ describe('serialize: hostile values', () => {
     const items = new Proxy([1, 2], {
       get: (target, key) => (key === '1' ? fail() : Reflect.get(target, key)),
     });
-    expect(parse([hostile, revoked, items])).toEqual([
-      '[Throws: trap]',
-      expect.stringMatching(/^\[Throws: .*revoked/),
-      [1, '[Throws: trap]'],
-    ]);
+    expect(parse([hostile, revoked, items])).toEqual(['[Proxy]', '[Proxy]', '[Proxy]']);
   });
 
   it('stops at the depth limit on 10,000-deep nesting without overflowing the stack', () => {
@@ -360,287 +331,5 @@ describe('serialize: hostile values', () => {
     });
     expect(serialize('x', undefined as unknown as SerializeOptions).json).toBe('"x"');
     expect(serialize('x', { maxLength: Number.NaN }).json).toBe('"x"');
-  });
-});
-
-describe('serialize: bounds and truncation markers', () => {
-  it('raises limits below MIN_MAX_LENGTH and defaults a missing one', () => {
-    const long = 'a'.repeat(100_000);
-    expect(serialize(long, { maxLength: 1 }).json.length).toBeLessThanOrEqual(MIN_MAX_LENGTH);
-    expect(serialize(long, { maxLength: -5 }).json.length).toBeLessThanOrEqual(MIN_MAX_LENGTH);
-    const defaulted = serialize(long, { maxLength: Number.NaN }).json.length;
-    expect(defaulted).toBeLessThanOrEqual(DEFAULT_MAX_LENGTH);
-    expect(defaulted).toBeGreaterThan(DEFAULT_MAX_LENGTH - 10);
-  });
-
-  it('cuts a long string to a prefix plus the count of dropped characters', () => {
-    const result = run('x'.repeat(5_000_000), 100);
-    expect(result).toEqual({ json: `"${'x'.repeat(81)}…[+4999919 chars]"`, truncated: true });
-  });
-
-  it('never cuts a value whose JSON fits exactly', () => {
-    const value = { list: ['a'.repeat(40), { b: 'c'.repeat(30) }], n: 12345 };
-    const json = JSON.stringify(value);
-    expect(run(value, json.length)).toEqual({ json, truncated: false });
-    expect(run(value, json.length - 1).truncated).toBe(true);
-  });
-
-  it('never cuts a fitting value, even where a cut marker is longer than what it replaces', () => {
-    // `["[+3 more items]"]` is longer than `[null,null,null]`: a wrong bound would give up on the exact form.
-    // (Shrunk by fast-check: the lengths of these keys put the cut exactly where it matters.)
-    const value = { '"[]"': [null, null, null], '\u0000\ud800': new Date('-000001-12-31T23:59:59.999Z') };
-    const json = JSON.stringify(value);
-    for (let slack = 0; slack < 40; slack++)
-      expect(run(value, json.length + slack)).toEqual({ json, truncated: false });
-  });
-
-  it('cuts arrays with a final "[+N more items]" and objects with a "…" key', () => {
-    const array = JSON.parse(run(new Array(1_000_000).fill(7), 200).json) as unknown[];
-    const marker = /^\[\+(\d+) more items\]$/.exec(array.at(-1) as string);
-    expect(Number(marker![1]) + array.length - 1).toBe(1_000_000);
-    const object = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]));
-    const cut = JSON.parse(run(object, 200).json) as Record<string, unknown>;
-    const count = /^\[\+(\d+) more keys\]$/.exec(cut['…'] as string);
-    expect(Number(count![1]) + Object.keys(cut).length - 1).toBe(1000);
-  });
-
-  it('fills the budget with escape-heavy text and keeps surrogate pairs whole at every cut', () => {
-    const controls = run('\u0001'.repeat(500), 100);
-    expect(controls.json.length).toBeGreaterThan(90);
-    const emoji = 'a😀'.repeat(200);
-    for (let max = 64; max < 140; max++) {
-      const text = JSON.parse(run(emoji, max).json) as string;
-      expect(text).not.toMatch(LONE_SURROGATE);
-      expect(text.replace(/…\[\+\d+ chars\]$/, '')).toBe(emoji.slice(0, text.indexOf('…')));
-    }
-    // Long keys and thrown messages are cut before escaping, where a split pair would go unnoticed.
-    const odd = `a${'😀'.repeat(300)}`;
-    const thrower = {
-      get x() {
-        throw new Error(odd);
-      },
-    };
-    for (const value of [{ [odd]: 1 }, thrower, new Map([[odd, 1]])]) {
-      expect(run(value).json).not.toMatch(/\\ud[89ab]/i);
-    }
-  });
-
-  it('writes lone surrogates as escapes, so the output stays well-formed', () => {
-    const result = run({ s: 'a\ud800b\udc00c' });
-    expect(result.json).toBe('{"s":"a\\ud800b\\udc00c"}');
-    expect(result.json).not.toMatch(LONE_SURROGATE);
-  });
-
-  it('stays within every limit, one character at a time, for values made of short tokens', () => {
-    const tokens = [
-      Array.from({ length: 60 }, (_, i) => [123456, true, null, -0.5, 'ab', {}, []][i % 7]),
-      { a: [1, 2, [3, 4, [5]]], b: false, c: null, d: { e: 12345678, f: [true, false] } },
-      new Map<unknown, unknown>([
-        [1, [2, 3]],
-        ['k', { n: 99999 }],
-      ]),
-      // Summaries longer than the marker reserve: the only raw tokens that can overrun a limit.
-      [new SharedArrayBuffer(1_000_000), new BigUint64Array(100_000), new Date(0), new Error('e')],
-      { a: new Date(0), b: new SharedArrayBuffer(10) },
-      10n ** 300n,
-    ];
-    for (const value of tokens) {
-      for (let max = 40; max <= 400; max++) run(value, max);
-    }
-  });
-
-  it('stays within any limit for mixed content', () => {
-    const value = {
-      text: 'lorem ipsum '.repeat(500),
-      items: Array.from({ length: 200 }, (_, i) => ({
-        id: i,
-        tags: ['a', 'b'],
-        nested: { deep: [i, `${i}`] },
-      })),
-      map: new Map([['k', 'v'.repeat(300)]]),
-      error: new Error('e'.repeat(300)),
-    };
-    for (let max = 64; max <= 3000; max += 37) expect(run(value, max).truncated).toBe(true);
-  });
-});
-
-describe('serialize: bounded cost', () => {
-  it('summarises a 10 MB Buffer and cuts a 5 MB string in well under 50 ms', () => {
-    const buffer = Buffer.alloc(10 * 1024 * 1024);
-    const text = 'lorem ipsum dolor sit amet '.repeat(200_000);
-    serialize(text, options); // warm up
-    expect(elapsedMs(() => expect(parse(buffer)).toBe('[Buffer 10485760 bytes]'))).toBeLessThan(50);
-    expect(elapsedMs(() => expect(run(text).json.length).toBe(DEFAULT_MAX_LENGTH))).toBeLessThan(50);
-  });
-
-  it('reads only as many items of a 1e6-item array as fit', () => {
-    let reads = 0;
-    const array = new Proxy(new Array(1_000_000).fill(1), {
-      get(target, key) {
-        reads++;
-        return Reflect.get(target, key);
-      },
-    });
-    const result = run(array);
-    expect(result.truncated).toBe(true);
-    // Items are "1," (two characters): about one read per two characters of budget, per pass.
-    expect(reads).toBeLessThan(2 * (DEFAULT_MAX_LENGTH / 2) + 10);
-  });
-
-  it('lists the keys of a huge object once, even when the exact pass runs too', () => {
-    let listings = 0;
-    const target = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1]));
-    const value = new Proxy(target, {
-      ownKeys(t) {
-        listings++;
-        return Reflect.ownKeys(t);
-      },
-    });
-    expect(run(value, 1000).truncated).toBe(true);
-    expect(listings).toBe(1);
-  });
-
-  it('invokes only the getters of keys that fit', () => {
-    let calls = 0;
-    const value: Record<string, unknown> = {};
-    for (let i = 0; i < 20_000; i++) {
-      Object.defineProperty(value, `key${i}`, {
-        enumerable: true,
-        get() {
-          calls++;
-          return i;
-        },
-      });
-    }
-    run(value, 1000);
-    expect(calls).toBeLessThan(200);
-  });
-});
-
-describe('serialize: redaction while writing', () => {
-  const secret = 'sk-proj-KMQVWXYZKMQVWXYZKMQVWXYZKMQVWXYZ';
-  const bearer = 'Bearer KMQVWXYZKMQVWXYZKMQVWXYZ';
-
-  it('replaces values under secret keys whatever their type, without reading them', () => {
-    let read = false;
-    const value = {
-      api_key: 'x',
-      password: { nested: true },
-      Authorization: ['a'],
-      token: 42,
-      get secret() {
-        read = true;
-        return 'never';
-      },
-      max_tokens: 256,
-      usage: { input_tokens: 10, output_tokens: 20 },
-    };
-    expect(parse(value)).toEqual({
-      api_key: REDACTED,
-      password: REDACTED,
-      Authorization: REDACTED,
-      token: REDACTED,
-      secret: REDACTED,
-      max_tokens: 256,
-      usage: { input_tokens: 10, output_tokens: 20 },
-    });
-    expect(read).toBe(false);
-  });
-
-  it('removes secret values everywhere a string is written', () => {
-    const error = Object.assign(new Error(`auth failed for ${secret}`), { header: bearer });
-    const value = {
-      top: secret,
-      nested: { deeper: [`key is ${secret}.`] },
-      [secret]: 'as a key',
-      map: new Map<unknown, unknown>([
-        [secret, 'map key'],
-        ['v', bearer],
-        [{ id: 1 }, secret],
-      ]),
-      set: new Set([secret]),
-      error,
-      thrower: {
-        get x() {
-          throw new Error(`cannot read ${secret}`);
-        },
-      },
-      fn: Object.defineProperty(() => 1, 'name', { value: secret }),
-      symbol: Symbol(secret),
-    };
-    const json = run(value).json;
-    expect(json).not.toContain('KMQVWXYZ');
-    expect(json).toContain('Bearer [REDACTED]');
-    expect(json).toContain('key is [REDACTED].');
-  });
-
-  it('never leaks part of a secret cut by truncation', () => {
-    const secrets = [
-      'sk-ant-api03-KMQVWXYZKMQVWXYZKMQVWXYZ',
-      'Bearer KMQVWXYZKMQVWXYZ',
-      'ghp_KMQVWXYZKMQVWXYZKMQVWXYZKMQVWXYZKMQV',
-      'AKIAKMQVWXYZKMQVWXYZ',
-      'eyJKMQVWXYZKMQV.eyJKMQVWXYZKMQV.KMQVWXYZ',
-    ];
-    for (const secret of secrets) {
-      for (const padding of [0, 7, 30, 60]) {
-        const text = `${'p'.repeat(padding)} ${secret} ${'tail '.repeat(50)}`;
-        for (let max = 64; max < 140; max++) {
-          for (const value of [text, [text], { k: text }, new Map([[text, 1]]), new Error(text)]) {
-            expect(run(value, max).json).not.toMatch(/KMQV|MQVW|VWXY/);
-          }
-        }
-      }
-    }
-  });
-
-  it('captures nothing for a secret a cut would otherwise split (no partial "sk-")', () => {
-    const text = `${'a '.repeat(20)}sk-KMQVWXYZKMQVWXYZKMQVWXYZ and more text ${'z'.repeat(200)}`;
-    for (let max = 64; max < 120; max++) {
-      const out = JSON.parse(run(text, max).json) as string;
-      expect(out).not.toMatch(/sk-[A-Z]|sk-?…/);
-    }
-  });
-
-  it('captures values as they are without a redactor', () => {
-    expect(JSON.parse(serialize({ api_key: secret }, { maxLength: 200 }).json)).toEqual({ api_key: secret });
-  });
-});
-
-describe('serialize: replace hook', () => {
-  it('is called with paths, its result is captured, and a throw captures REDACTED', () => {
-    const paths: string[] = [];
-    const custom = createRedactor({
-      replace(path, value) {
-        paths.push(path);
-        if (path === '$.user.email') return '<email>';
-        if (path === '$.messages[1].content') throw new Error('hook bug');
-        if (path === '$["x-note"]') return undefined;
-        return value;
-      },
-    })!;
-    const value = {
-      user: { email: 'a@b.c', password: 'p' },
-      messages: [{ content: 'hi' }, { content: 'secret plan' }],
-      'x-note': 'dropped',
-      text: `x ${'sk-KMQVWXYZKMQVWXYZKMQVWXYZ'}`,
-    };
-    expect(JSON.parse(serialize(value, { maxLength: 1000, redactor: custom }).json)).toEqual({
-      user: { email: '<email>', password: REDACTED },
-      messages: [{ content: 'hi' }, { content: REDACTED }],
-      text: `x ${REDACTED}`, // patterns still apply to what the hook returns
-    });
-    expect(paths).toEqual([
-      '$',
-      '$.user',
-      '$.user.email',
-      '$.messages',
-      '$.messages[0]',
-      '$.messages[0].content',
-      '$.messages[1]',
-      '$.messages[1].content',
-      '$["x-note"]',
-      '$.text',
-    ]); // `password` is redacted by key before the hook could see it
   });
 });
