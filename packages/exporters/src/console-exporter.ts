@@ -1,5 +1,7 @@
+import { type Rule, rules } from '@glassbox/core/instrumentation';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { assertOptions, createdBy, MAX_TIMER_MS } from './check-options.js';
 import { renderTree, type TreeStyle } from './console-tree.js';
 import { parentIdOf } from './span-tree.js';
 
@@ -9,7 +11,7 @@ export interface ConsoleExporterOptions {
   write?: (line: string) => void;
   /** ANSI colours; default on when writing to a TTY stdout, off under `NO_COLOR`, on under `FORCE_COLOR`. */
   colors?: boolean;
-  /** Inputs, outputs and other values are cut to this many characters, default 80. */
+  /** Inputs, outputs and other values are cut to this many characters (at least 8), default 80. */
   maxValueChars?: number;
   /** Also print every other attribute of each span, default false. */
   showAttributes?: boolean;
@@ -20,6 +22,16 @@ export interface ConsoleExporterOptions {
   /** Traces held while waiting for their root, default 1000. */
   maxHeldTraces?: number;
 }
+
+const OPTIONS = rules.object({
+  write: rules.func(),
+  colors: rules.boolean(),
+  maxValueChars: rules.integer(8),
+  showAttributes: rules.boolean(),
+  orphanTimeoutMs: rules.integer(0, MAX_TIMER_MS),
+  maxHeldSpans: rules.integer(0),
+  maxHeldTraces: rules.integer(0),
+} satisfies Record<keyof ConsoleExporterOptions, Rule>);
 
 interface HeldTrace {
   traceId: string;
@@ -45,6 +57,7 @@ export class ConsoleExporter implements SpanExporter {
   private stopped = false;
 
   constructor(options: ConsoleExporterOptions = {}) {
+    assertOptions(options, OPTIONS, 'ConsoleExporter');
     const custom = options.write;
     this.write = custom
       ? (lines) => {
@@ -54,7 +67,7 @@ export class ConsoleExporter implements SpanExporter {
         (lines) => process.stdout.write(`${lines.join('\n')}\n`);
     this.style = {
       colors: options.colors ?? defaultColors(custom === undefined),
-      maxValueChars: Math.max(8, options.maxValueChars ?? 80),
+      maxValueChars: options.maxValueChars ?? 80,
       showAttributes: options.showAttributes ?? false,
     };
     this.orphanTimeoutMs = options.orphanTimeoutMs ?? 30_000;
@@ -187,5 +200,5 @@ function defaultColors(toStdout: boolean): boolean {
 
 /** Creates an exporter that prints each finished trace to the terminal as an indented tree. */
 export function consoleExporter(options: ConsoleExporterOptions = {}): ConsoleExporter {
-  return new ConsoleExporter(options);
+  return createdBy('consoleExporter', 'ConsoleExporter', () => new ConsoleExporter(options));
 }

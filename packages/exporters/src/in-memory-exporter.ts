@@ -1,5 +1,7 @@
+import { type Rule, rules } from '@glassbox/core/instrumentation';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { assertOptions } from './check-options.js';
 import { compareHrTime, type SpanNode, spanTrees } from './span-tree.js';
 
 /** One trace as a tree: its roots are the spans whose parent was not exported here (usually one). */
@@ -16,6 +18,10 @@ export interface InMemoryExporterOptions {
   maxSpans?: number;
 }
 
+const OPTIONS = rules.object({
+  maxSpans: rules.anyOf(rules.integer(0), rules.oneOf([Number.POSITIVE_INFINITY])),
+} satisfies Record<keyof InMemoryExporterOptions, Rule>);
+
 /** Keeps exported spans in memory for tests, with trace-tree helpers. */
 export class InMemoryExporter implements SpanExporter {
   private finished: ReadableSpan[] = [];
@@ -23,6 +29,7 @@ export class InMemoryExporter implements SpanExporter {
   private readonly maxSpans: number;
 
   constructor(options: InMemoryExporterOptions = {}) {
+    assertOptions(options, OPTIONS, 'InMemoryExporter');
     this.maxSpans = options.maxSpans ?? Number.POSITIVE_INFINITY;
   }
 

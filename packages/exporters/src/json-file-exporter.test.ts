@@ -185,12 +185,12 @@ describe('jsonFileExporter', () => {
       try {
         jsonFileExporter({ path });
       } catch (error) {
-        expect((error as GlassboxConfigError).issues[0]).toMatchObject({ option: 'path' });
+        expect((error as GlassboxConfigError).issues[0]).toMatchObject({ option: 'jsonFileExporter.path' });
       }
     }
-    expect(() => jsonFileExporter({ path: '' })).toThrow(/`path`/);
+    expect(() => jsonFileExporter({ path: '' })).toThrow(/`jsonFileExporter\.path`/);
     expect(() => jsonFileExporter({ path: join(dir, 't.jsonl'), maxBytes: 0, maxFiles: -1 })).toThrow(
-      /`maxBytes`[\s\S]*`maxFiles`/,
+      /`jsonFileExporter\.maxBytes`[\s\S]*`jsonFileExporter\.maxFiles`/,
     );
   });
 

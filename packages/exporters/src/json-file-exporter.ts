@@ -1,10 +1,11 @@
 import * as nodeFs from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { type ConfigIssue, GlassboxConfigError } from '@glassbox/core';
-import { logger } from '@glassbox/core/instrumentation';
+import { GlassboxConfigError } from '@glassbox/core';
+import { logger, type Rule, rules } from '@glassbox/core/instrumentation';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { assertOptions, createdBy } from './check-options.js';
 
 /** Options for `jsonFileExporter`. */
 export interface JsonFileExporterOptions {
@@ -36,6 +37,18 @@ export type JsonFileSystem = Pick<
   | 'statSync'
   | 'writeSync'
 >;
+
+const OPTIONS = rules.object(
+  {
+    path: rules.custom('the path of a .jsonl file', (v) => typeof v === 'string' && v.trim() !== ''),
+    maxBytes: rules.custom(
+      'a whole number of bytes > 0',
+      (v) => Number.isSafeInteger(v) && (v as number) > 0,
+    ),
+    maxFiles: rules.integer(0),
+  } satisfies Record<keyof JsonFileExporterOptions, Rule>,
+  { required: ['path'] },
+);
 
 const NEWLINE = 0x0a;
 /** An unterminated last line longer than this (left by an earlier run) is dropped without parsing it. */
@@ -74,28 +87,19 @@ export class JsonFileExporter implements SpanExporter {
 
   /** `fileSystem` is a test seam (@internal); leave it out. */
   constructor(options: JsonFileExporterOptions, fileSystem: JsonFileSystem = nodeFs) {
-    const issues: ConfigIssue[] = [];
-    if (typeof options?.path !== 'string' || options.path.trim() === '') {
-      issues.push({ option: 'path', message: 'expected the path of a .jsonl file' });
-    }
-    const maxBytes = options?.maxBytes ?? 50 * 1024 * 1024;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
-      issues.push({ option: 'maxBytes', message: `expected a whole number of bytes > 0, got ${maxBytes}` });
-    }
-    const maxFiles = options?.maxFiles ?? 5;
-    if (!Number.isSafeInteger(maxFiles) || maxFiles < 0) {
-      issues.push({ option: 'maxFiles', message: `expected a whole number >= 0, got ${maxFiles}` });
-    }
-    if (issues.length > 0) throw new GlassboxConfigError(issues);
+    assertOptions(options, OPTIONS, 'JsonFileExporter');
     this.path = resolve(options.path);
-    this.maxBytes = maxBytes;
-    this.maxFiles = maxFiles;
+    this.maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
+    this.maxFiles = options.maxFiles ?? 5;
     this.fs = fileSystem;
     try {
       this.reopen();
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new GlassboxConfigError({ option: 'path', message: `cannot append to ${this.path} (${reason})` });
+      throw new GlassboxConfigError({
+        option: 'JsonFileExporter.path',
+        message: `cannot append to ${this.path} (${reason})`,
+      });
     }
   }
 
@@ -370,5 +374,5 @@ function isJson(bytes: Buffer): boolean {
 
 /** Creates an exporter that appends each batch as one OTLP/JSON line to a size-rotated `.jsonl` file. */
 export function jsonFileExporter(options: JsonFileExporterOptions): JsonFileExporter {
-  return new JsonFileExporter(options);
+  return createdBy('jsonFileExporter', 'JsonFileExporter', () => new JsonFileExporter(options));
 }

@@ -92,24 +92,25 @@ describe('resolveOtlpConfig: standard settings', () => {
       },
     );
     expect(error.issues.map((i) => [i.option, i.envVar])).toEqual([
-      ['protocol', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'],
-      ['compression', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
-      ['timeoutMs', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
-      ['headers', 'OTEL_EXPORTER_OTLP_HEADERS'],
-      ['endpoint', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+      ['otlpExporter.protocol', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'],
+      ['otlpExporter.compression', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+      ['otlpExporter.timeoutMs', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+      ['otlpExporter.headers', 'OTEL_EXPORTER_OTLP_HEADERS'],
+      ['otlpExporter.endpoint', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
     ]);
     expect(error.message).toContain('gRPC is not supported');
-    expect(error.message).toContain('`timeoutMs` (env OTEL_EXPORTER_OTLP_TIMEOUT)');
+    expect(error.message).toContain('`otlpExporter.timeoutMs` (env OTEL_EXPORTER_OTLP_TIMEOUT)');
   });
 
   it('rejects bad arguments without blaming an env var', () => {
     const error = configError({ protocol: 'http/xml' as never, timeoutMs: 0, endpoint: 'ftp://x/v1/traces' });
     expect(error.issues.map((i) => [i.option, i.envVar])).toEqual([
-      ['protocol', undefined],
-      ['timeoutMs', undefined],
-      ['endpoint', undefined],
+      ['otlpExporter.protocol', undefined],
+      ['otlpExporter.timeoutMs', undefined],
+      ['otlpExporter.endpoint', undefined],
     ]);
-    expect(configError({ preset: 'zipkin' as never }).issues[0]?.option).toBe('preset');
+    expect(configError({ protocol: 'grpc' as never }).message).toContain('gRPC is not supported');
+    expect(configError({ preset: 'zipkin' as never }).issues[0]?.option).toBe('otlpExporter.preset');
     expect(configError({ publicKey: 'pk' }).message).toContain("only applies to preset 'langfuse'");
   });
 
@@ -118,9 +119,56 @@ describe('resolveOtlpConfig: standard settings', () => {
     expect(resolveOtlpConfig({ shutdownTimeoutMs: 0 }, {}).shutdownTimeoutMs).toBe(0);
     for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '500' as never]) {
       expect(configError({ shutdownTimeoutMs: bad }).issues).toEqual([
-        expect.objectContaining({ option: 'shutdownTimeoutMs' }),
+        expect.objectContaining({ option: 'otlpExporter.shutdownTimeoutMs' }),
       ]);
     }
+  });
+});
+
+describe('resolveOtlpConfig: the options object', () => {
+  it("takes `url`, OpenTelemetry's name for `endpoint`, with the same meaning", () => {
+    const env = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env/v1/traces' };
+    expect(resolveOtlpConfig({ url: 'http://127.0.0.1:4319/v1/traces' }, env).url).toBe(
+      'http://127.0.0.1:4319/v1/traces',
+    );
+    const same = 'http://collector:4318/v1/traces';
+    expect(resolveOtlpConfig({ url: same, endpoint: same }, {}).url).toBe(same);
+    const error = configError({ url: 'http://a/v1/traces', endpoint: 'http://b/v1/traces' });
+    expect(error.issues).toEqual([expect.objectContaining({ option: 'otlpExporter.url' })]);
+    expect(error.message).toContain("'http://a/v1/traces' and 'http://b/v1/traces'");
+    expect(configError({ url: 'localhost:4318' }).issues).toEqual([
+      { option: 'otlpExporter.url', message: 'expected an http(s) URL, got the string "localhost:4318"' },
+    ]);
+  });
+
+  it('refuses unknown options with the known ones and a suggestion, and names wrong types', () => {
+    const error = configError({ headrs: { a: 'b' } } as never);
+    expect(error.message).toBe(
+      'Glassbox: invalid option `otlpExporter.headrs`: unknown option (known: preset, endpoint, url, ' +
+        'protocol, headers, timeoutMs, shutdownTimeoutMs, compression, baseUrl, apiKey, projectName, ' +
+        'publicKey, secretKey, experimentId); did you mean `headers`?',
+    );
+    // OpenTelemetry's own spelling of an option gets pointed at ours.
+    expect(configError({ timeoutMillis: 500 } as never).message).toContain(
+      "did you mean `timeoutMs` (OpenTelemetry's `timeoutMillis`)?",
+    );
+    expect(configError({ headers: { 'x-a': 1 } } as never, {}).issues).toEqual([
+      { option: 'otlpExporter.headers.x-a', message: 'expected a string, got 1' },
+    ]);
+    // An empty string is not "unset": it would send spans to the default endpoint without a word.
+    expect(configError({ endpoint: '' }).issues[0]?.option).toBe('otlpExporter.endpoint');
+    expect(
+      configError({ timeoutMs: '500' as never, apiKey: 7 as never }).issues.map((i) => i.option),
+    ).toEqual(['otlpExporter.timeoutMs', 'otlpExporter.apiKey']);
+    expect(() => resolveOtlpConfig(null as never, {})).toThrow(/`otlpExporter`: expected an object/);
+  });
+
+  it('names options under the name it is given', () => {
+    const error = configError({ publicKey: 'pk' });
+    expect(error.issues[0]?.option).toBe('otlpExporter.publicKey');
+    expect(() => resolveOtlpConfig({ compresion: 'gzip' } as never, {}, 'OtlpExporter')).toThrow(
+      /`OtlpExporter\.compresion`: unknown option .*; did you mean `compression`\?/,
+    );
   });
 });
 
@@ -157,7 +205,9 @@ describe('resolveOtlpConfig: presets', () => {
 
   it('phoenix: Phoenix Cloud without a key names PHOENIX_API_KEY', () => {
     const error = configError({ preset: 'phoenix', baseUrl: 'https://app.phoenix.arize.com/s/me' });
-    expect(error.issues).toEqual([expect.objectContaining({ option: 'apiKey', envVar: 'PHOENIX_API_KEY' })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ option: 'otlpExporter.apiKey', envVar: 'PHOENIX_API_KEY' }),
+    ]);
   });
 
   it('langfuse: cloud default, LANGFUSE_BASE_URL over LANGFUSE_HOST, Basic auth and ingestion header', () => {
@@ -196,14 +246,14 @@ describe('resolveOtlpConfig: presets', () => {
       'http://localhost:5000/v1/traces',
     );
     expect(configError({ preset: 'mlflow' }).issues).toEqual([
-      expect.objectContaining({ option: 'experimentId', envVar: 'MLFLOW_EXPERIMENT_ID' }),
+      expect.objectContaining({ option: 'otlpExporter.experimentId', envVar: 'MLFLOW_EXPERIMENT_ID' }),
     ]);
     const databricks = configError(
       { preset: 'mlflow' },
       { MLFLOW_TRACKING_URI: 'databricks', MLFLOW_EXPERIMENT_ID: '1' },
     );
     expect(databricks.issues).toEqual([
-      expect.objectContaining({ option: 'baseUrl', envVar: 'MLFLOW_TRACKING_URI' }),
+      expect.objectContaining({ option: 'otlpExporter.baseUrl', envVar: 'MLFLOW_TRACKING_URI' }),
     ]);
   });
 });

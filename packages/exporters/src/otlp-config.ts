@@ -1,4 +1,6 @@
 import { type ConfigIssue, GlassboxConfigError } from '@glassbox/core';
+import { type Rule, rules } from '@glassbox/core/instrumentation';
+import { milliseconds, optionIssues } from './check-options.js';
 import type {
   Found,
   OtlpCompression,
@@ -8,7 +10,7 @@ import type {
   ResolvedOtlpConfig,
 } from './otlp-options.js';
 import { resolvePreset } from './otlp-presets.js';
-import { appendPath, checkHttpUrl, issue } from './otlp-url.js';
+import { appendPath, checkHttpUrl, isHttpUrl, issue } from './otlp-url.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,6 +18,9 @@ const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/traces';
 /** Default wait of `shutdown()`/`forceFlush()` for exports in flight: short, so a dead backend never holds up an exit. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1000;
 const PRESETS: readonly OtlpPreset[] = ['jaeger', 'phoenix', 'langfuse', 'mlflow'];
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
+const COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
+const GRPC_HINT = ' (gRPC is not supported; every backend here accepts http/protobuf)';
 const PRESET_ONLY: Record<string, readonly OtlpPreset[]> = {
   baseUrl: ['phoenix', 'langfuse', 'mlflow'],
   apiKey: ['phoenix'],
@@ -24,12 +29,58 @@ const PRESET_ONLY: Record<string, readonly OtlpPreset[]> = {
   secretKey: ['langfuse'],
   experimentId: ['mlflow'],
 };
+// Option names of OpenTelemetry's own OTLP exporters that are spelt differently here.
+const OTEL_NAMES: Record<string, string> = { timeoutMillis: 'timeoutMs' };
 
-/** Merges arguments, env vars and defaults (in that order) into the settings for one exporter; throws `GlassboxConfigError` listing every bad value. */
+const TIMEOUT = milliseconds(0, false);
+
+// `protocol: 'grpc'` gets the reason, as the env var does.
+const PROTOCOL: Rule = (() => {
+  const base = rules.oneOf(PROTOCOLS);
+  return {
+    expected: base.expected,
+    check(value, path, issues) {
+      const before = issues.length;
+      base.check(value, path, issues);
+      if (issues.length > before && value === 'grpc') issues[before]!.message += GRPC_HINT;
+    },
+  };
+})();
+
+const text = () => rules.string({ nonEmpty: true });
+const HTTP_URL = rules.custom('an http(s) URL', (v) => typeof v === 'string' && isHttpUrl(v));
+
+/** The options of `otlpExporter`; values from env vars, and the preset's URLs, are checked as they resolve. */
+const OPTIONS = rules.object({
+  preset: rules.oneOf(PRESETS),
+  endpoint: HTTP_URL,
+  url: HTTP_URL,
+  protocol: PROTOCOL,
+  headers: rules.recordOf(rules.string()),
+  timeoutMs: TIMEOUT,
+  shutdownTimeoutMs: milliseconds(0, true),
+  compression: rules.oneOf(COMPRESSIONS),
+  baseUrl: text(),
+  apiKey: text(),
+  projectName: text(),
+  publicKey: text(),
+  secretKey: text(),
+  experimentId: text(),
+} satisfies Record<keyof OtlpExporterOptions, Rule>);
+
+/**
+ * Merges arguments, env vars and defaults (in that order) into the settings for one exporter; throws
+ * `GlassboxConfigError` listing every bad value, each option named under `where` (`otlpExporter.headers`).
+ * The options' shape (unknown keys, types) is checked first, and alone: the later checks trust it.
+ */
 export function resolveOtlpConfig(
   options: OtlpExporterOptions = {},
   env: Env = process.env,
+  where = 'otlpExporter',
 ): ResolvedOtlpConfig {
+  const shapeIssues = optionIssues(options, OPTIONS, where);
+  if (shapeIssues.length > 0) throw new GlassboxConfigError(shapeIssues.map((i) => otelHint(i, where)));
+
   const issues: ConfigIssue[] = [];
   // The OTel spec treats an empty env var as unset.
   const fromEnv = (...names: string[]): Found | undefined => {
@@ -41,17 +92,11 @@ export function resolveOtlpConfig(
   };
   const pick = (option: keyof OtlpExporterOptions, ...envVars: string[]): Found | undefined => {
     const value = options[option];
-    if (value !== undefined && value !== null && value !== '') return { value: String(value) };
+    if (value !== undefined) return { value: String(value) };
     return fromEnv(...envVars);
   };
 
   const preset = options.preset;
-  if (preset !== undefined && !PRESETS.includes(preset)) {
-    issues.push({
-      option: 'preset',
-      message: `expected one of ${PRESETS.join(', ')}, got ${JSON.stringify(preset)}`,
-    });
-  }
   for (const [option, presets] of Object.entries(PRESET_ONLY)) {
     if (
       options[option as keyof OtlpExporterOptions] !== undefined &&
@@ -61,10 +106,17 @@ export function resolveOtlpConfig(
     }
   }
 
+  // `url` is what OpenTelemetry's exporters call `endpoint`: the same option under either name.
+  if (options.url !== undefined && options.endpoint !== undefined && options.url !== options.endpoint) {
+    issues.push({
+      option: 'url',
+      message: `is OpenTelemetry's name for \`endpoint\`, and both are given with different values ('${options.url}' and '${options.endpoint}'): pass one`,
+    });
+  }
+
   const protocol = pick('protocol', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  if (protocol && protocol.value !== 'http/protobuf' && protocol.value !== 'http/json') {
-    const hint =
-      protocol.value === 'grpc' ? ' (gRPC is not supported; every backend here accepts http/protobuf)' : '';
+  if (protocol && !PROTOCOLS.includes(protocol.value as OtlpProtocol)) {
+    const hint = protocol.value === 'grpc' ? GRPC_HINT : '';
     issues.push(
       issue('protocol', protocol, `expected 'http/protobuf' or 'http/json', got '${protocol.value}'${hint}`),
     );
@@ -75,26 +127,17 @@ export function resolveOtlpConfig(
     'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
     'OTEL_EXPORTER_OTLP_COMPRESSION',
   );
-  if (compression && compression.value !== 'gzip' && compression.value !== 'none') {
+  if (compression && !COMPRESSIONS.includes(compression.value as OtlpCompression)) {
     issues.push(issue('compression', compression, `expected 'gzip' or 'none', got '${compression.value}'`));
   }
 
   const timeout = pick('timeoutMs', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT');
   const timeoutMs = timeout ? Number(timeout.value) : 10_000;
-  if (timeout && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    issues.push(issue('timeoutMs', timeout, `expected a number of milliseconds > 0, got '${timeout.value}'`));
+  if (timeout && optionIssues(timeoutMs, TIMEOUT, 'timeoutMs').length > 0) {
+    issues.push(issue('timeoutMs', timeout, `expected ${TIMEOUT.expected}, got '${timeout.value}'`));
   }
 
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  if (
-    typeof shutdownTimeoutMs !== 'number' ||
-    !(Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0)
-  ) {
-    issues.push({
-      option: 'shutdownTimeoutMs',
-      message: `expected a number of milliseconds >= 0, got ${JSON.stringify(shutdownTimeoutMs)}`,
-    });
-  }
 
   // Headers: preset < env (generic < traces-specific) < options; names are case-insensitive.
   const headers: Record<string, string> = {};
@@ -102,13 +145,14 @@ export function resolveOtlpConfig(
     fromEnv('OTEL_EXPORTER_OTLP_HEADERS'),
     fromEnv('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
   ].map((found) => (found ? parseHeaderList(found, issues) : {}));
-  const explicitHeaders = lowerKeys(options.headers ?? {}, issues);
+  const explicitHeaders = lowerKeys(options.headers ?? {});
   const userHeaders = Object.assign({}, ...envHeaders, explicitHeaders) as Record<string, string>;
 
   const presetConfig = preset ? resolvePreset(preset, pick, userHeaders, issues) : undefined;
   Object.assign(headers, presetConfig?.headers, userHeaders);
 
-  let url: Found | undefined = pick('endpoint');
+  const urlOption = options.endpoint === undefined && options.url !== undefined ? 'url' : 'endpoint';
+  let url: Found | undefined = pick(urlOption);
   url ??= presetConfig?.url;
   url ??= fromEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   if (!url) {
@@ -116,9 +160,11 @@ export function resolveOtlpConfig(
     if (base) url = { value: appendPath(base.value, 'v1/traces'), envVar: base.envVar };
   }
   url ??= presetConfig?.defaultUrl ? { value: presetConfig.defaultUrl } : { value: DEFAULT_ENDPOINT };
-  checkHttpUrl(url, 'endpoint', issues);
+  checkHttpUrl(url, urlOption, issues);
 
-  if (issues.length > 0) throw new GlassboxConfigError(issues);
+  if (issues.length > 0) {
+    throw new GlassboxConfigError(issues.map((i) => ({ ...i, option: `${where}.${i.option}` })));
+  }
   return {
     url: url.value,
     protocol: (protocol?.value ?? 'http/protobuf') as OtlpProtocol,
@@ -128,6 +174,15 @@ export function resolveOtlpConfig(
     compression: (compression?.value ?? 'none') as OtlpCompression,
     resourceAttributes: presetConfig?.resourceAttributes ?? {},
   };
+}
+
+// An OpenTelemetry option name spelt differently here gets pointed at ours.
+function otelHint(found: ConfigIssue, where: string): ConfigIssue {
+  const key = found.option.slice(where.length + 1);
+  const ours = OTEL_NAMES[key];
+  if (ours === undefined || !found.message.startsWith('unknown option') || found.message.includes('did you'))
+    return found;
+  return { ...found, message: `${found.message}; did you mean \`${ours}\` (OpenTelemetry's \`${key}\`)?` };
 }
 
 /** Parses the OTel `key1=value1,key2=value2` header list (values may be percent-encoded). */
@@ -155,14 +210,8 @@ function parseHeaderList(found: Found, issues: ConfigIssue[]): Record<string, st
   return out;
 }
 
-function lowerKeys(headers: Record<string, string>, issues: ConfigIssue[]): Record<string, string> {
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) {
-    if (typeof value !== 'string') {
-      issues.push({ option: 'headers', message: `header '${key}' must be a string, got ${typeof value}` });
-      continue;
-    }
-    out[key.toLowerCase()] = value;
-  }
+  for (const [key, value] of Object.entries(headers)) out[key.toLowerCase()] = value;
   return out;
 }

@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createdBy } from './check-options.js';
 import { resolveOtlpConfig } from './otlp-config.js';
 import type { OtlpExporterOptions, OtlpProtocol } from './otlp-options.js';
 import { OtlpHttpTransport, type OtlpSend } from './otlp-transport.js';
@@ -41,7 +42,7 @@ export class OtlpExporter implements SpanExporter {
   private stopping: Promise<void> | undefined;
 
   constructor(options: OtlpExporterOptions = {}) {
-    const config = resolveOtlpConfig(options);
+    const config = resolveOtlpConfig(options, process.env, 'OtlpExporter');
     this.url = config.url;
     this.protocol = config.protocol;
     this.shutdownTimeoutMs = config.shutdownTimeoutMs;
@@ -187,5 +188,5 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
 
 /** Creates an OTLP/HTTP span exporter (protobuf by default) configured from options, the standard `OTEL_EXPORTER_OTLP_*` env vars and an optional backend preset. */
 export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
-  return new OtlpExporter(options);
+  return createdBy('otlpExporter', 'OtlpExporter', () => new OtlpExporter(options));
 }

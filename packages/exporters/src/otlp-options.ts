@@ -8,12 +8,14 @@ export type OtlpCompression = 'gzip' | 'none';
 /** Backends whose endpoint and headers `otlpExporter` can fill in. */
 export type OtlpPreset = 'jaeger' | 'phoenix' | 'langfuse' | 'mlflow';
 
-/** Options for `otlpExporter`; each falls back to its env var, then to a default. */
+/** Options for `otlpExporter`; each falls back to its env var, then to a default. Unknown keys are refused. */
 export interface OtlpExporterOptions {
   /** Fills endpoint and headers for a backend; explicit options still win. */
   preset?: OtlpPreset;
   /** Full traces URL, used as-is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`). */
   endpoint?: string;
+  /** The same as `endpoint`, under the name OpenTelemetry's `OTLPTraceExporter` gives it; pass one of the two. */
+  url?: string;
   /** Default `http/protobuf`, which every OTLP backend accepts (`OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`). */
   protocol?: OtlpProtocol;
   /** Extra request headers; they override env and preset headers (`OTEL_EXPORTER_OTLP_(TRACES_)HEADERS`). */

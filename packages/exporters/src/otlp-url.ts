@@ -15,15 +15,19 @@ export function checkHttpUrl(
   issues: ConfigIssue[],
   expected = 'an http(s) URL',
 ): boolean {
-  let ok = false;
-  try {
-    const protocol = new URL(found.value).protocol;
-    ok = protocol === 'http:' || protocol === 'https:';
-  } catch {
-    ok = false;
-  }
+  const ok = isHttpUrl(found.value);
   if (!ok) issues.push(issue(option, found, `expected ${expected}, got '${found.value}'`));
   return ok;
+}
+
+/** Whether a string is an absolute http(s) URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const protocol = new URL(value).protocol;
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** Joins a base URL and a path with exactly one slash. */

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { type Rule, rules } from '@glassbox/core/instrumentation';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { assertOptions } from './check-options.js';
 
 /** An attribute value decoded from OTLP/JSON to a plain JS value (int64 beyond 2^53 as `bigint`, bytes as `Uint8Array`). */
 export type TraceFileValue =
@@ -57,10 +59,24 @@ export interface ReadTraceFileOptions {
   onError?: (error: TraceFileLineError) => void;
 }
 
-/** Reads the spans of an OTLP/JSON lines file (as written by `jsonFileExporter`) in file order, skipping a partial last line and any corrupt line. */
-export async function* readTraceFile(
+const OPTIONS = rules.object({ onError: rules.func() } satisfies Record<keyof ReadTraceFileOptions, Rule>);
+
+/**
+ * Reads the spans of an OTLP/JSON lines file (as written by `jsonFileExporter`) in file order, skipping a
+ * partial last line and any corrupt line. Bad options throw `GlassboxConfigError` at the call, not at the
+ * first read.
+ */
+export function readTraceFile(
   path: string,
   options: ReadTraceFileOptions = {},
+): AsyncGenerator<TraceFileSpan, void, undefined> {
+  assertOptions(options, OPTIONS, 'readTraceFile');
+  return readLines(path, options);
+}
+
+async function* readLines(
+  path: string,
+  options: ReadTraceFileOptions,
 ): AsyncGenerator<TraceFileSpan, void, undefined> {
   let carry: Buffer[] = [];
   let lineNumber = 0;

@@ -1,7 +1,8 @@
 import { ATTR, SpanType } from '@glassbox/core';
-import { captureSettings, setCapturedJson } from '@glassbox/core/instrumentation';
+import { captureSettings, type Rule, rules, setCapturedJson } from '@glassbox/core/instrumentation';
 import { type Context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { assertOptions } from '../internal/options.js';
 import { tryOrWarn } from '../internal/warn.js';
 import { finishReason, providerName, usageAttributes } from './ai-sdk-attributes.js';
 import { parseJson, toInputMessages, toOutputMessage } from './ai-sdk-messages.js';
@@ -11,6 +12,10 @@ export interface AiSdkSpanProcessorOptions {
   /** Overrides the global `captureContent` switch for the `gen_ai.*` message copies and tool inputs/outputs it adds. */
   captureContent?: boolean;
 }
+
+const OPTIONS = rules.object({
+  captureContent: rules.boolean(),
+} satisfies Record<keyof AiSdkSpanProcessorOptions, Rule>);
 
 type Attrs = Record<string, unknown>;
 
@@ -23,6 +28,7 @@ const ROOTS = new Set(['ai.generateText', 'ai.streamText', 'ai.generateObject', 
  * only keys that are absent.
  */
 export function aiSdkSpanProcessor(options: AiSdkSpanProcessorOptions = {}): SpanProcessor {
+  assertOptions(options, OPTIONS, 'aiSdkSpanProcessor');
   // Generation spans that had tools offered or called: AGENT rather than CHAIN.
   const agents = new WeakSet<object>();
 

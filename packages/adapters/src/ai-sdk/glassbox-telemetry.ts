@@ -1,8 +1,9 @@
 import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
-import { contentCaptureEnabled } from '@glassbox/core/instrumentation';
+import { contentCaptureEnabled, type Rule, rules } from '@glassbox/core/instrumentation';
 import { context, trace } from '@opentelemetry/api';
 import { defined } from '../internal/attribute-map.js';
 import { monotonicMs, OpenCalls } from '../internal/open-calls.js';
+import { ABANDON_AFTER_MS, assertOptions, MAX_OPEN } from '../internal/options.js';
 import { tryOrWarn } from '../internal/warn.js';
 import { providerName } from './ai-sdk-attributes.js';
 import {
@@ -25,6 +26,12 @@ export interface GlassboxTelemetryOptions {
   /** Calls kept open at most; beyond it the oldest is ended as `abandoned` (default 1000). */
   maxOpenCalls?: number;
 }
+
+const OPTIONS = rules.object({
+  captureContent: rules.boolean(),
+  abandonAfterMs: ABANDON_AFTER_MS,
+  maxOpenCalls: MAX_OPEN,
+} satisfies Record<keyof GlassboxTelemetryOptions, Rule>);
 
 type Obj = Record<string, any>;
 
@@ -80,6 +87,7 @@ const STREAMING = new Set(['ai.streamText', 'ai.streamObject']);
  * an LLM span per model call and a TOOL span per tool execution, nested under the active Glassbox span.
  */
 export function glassboxTelemetry(options: GlassboxTelemetryOptions = {}): GlassboxTelemetry {
+  assertOptions(options, OPTIONS, 'glassboxTelemetry');
   const calls = new OpenCalls<CallRecord>(
     { maxOpen: options.maxOpenCalls ?? 1000, abandonAfterMs: options.abandonAfterMs ?? 600_000 },
     (record) => finish(record, 'abandoned', undefined, record.lastAt),

@@ -1,9 +1,11 @@
 import { GlassboxConfigError } from '@glassbox/core';
+import { rules } from '@glassbox/core/instrumentation';
 import { isObj, type Obj } from '../internal/llm/parts.js';
 import { defineHidden, TRACED } from '../internal/llm/patch.js';
 import {
   clientSettings,
   type LlmTraceOptions,
+  llmOptions,
   traceMethod,
   validateOptions,
 } from '../internal/llm/trace-method.js';
@@ -19,6 +21,8 @@ export interface TraceAnthropicOptions extends LlmTraceOptions {
   sdkSpans?: boolean;
 }
 
+const OPTIONS = llmOptions<TraceAnthropicOptions>({ sdkSpans: rules.boolean() });
+
 /**
  * Traces one Anthropic client instance and returns that same client, with the same type:
  * `messages.create` (and the `stream()`/`parse()` helpers built on it) and `beta.messages.create`
@@ -28,10 +32,7 @@ export function traceAnthropic<Client extends object>(
   client: Client,
   options?: TraceAnthropicOptions,
 ): Client {
-  const resolved = validateOptions(options, 'traceAnthropic') as TraceAnthropicOptions;
-  if (resolved.sdkSpans !== undefined && typeof resolved.sdkSpans !== 'boolean') {
-    throw new GlassboxConfigError({ option: 'traceAnthropic.sdkSpans', message: 'expected a boolean' });
-  }
+  const resolved = validateOptions(options, OPTIONS, 'traceAnthropic');
   if (!isObj(client)) {
     throw new GlassboxConfigError({
       option: 'traceAnthropic',

@@ -1,9 +1,10 @@
 import { type ActiveSpan, ATTR, SpanType, startSpan } from '@glassbox/core';
-import { contentCaptureEnabled, setCapturedJson } from '@glassbox/core/instrumentation';
+import { contentCaptureEnabled, type Rule, rules, setCapturedJson } from '@glassbox/core/instrumentation';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { SpanKind } from '@opentelemetry/api';
 import { defined } from '../internal/attribute-map.js';
 import { monotonicMs, OpenCalls } from '../internal/open-calls.js';
+import { ABANDON_AFTER_MS, assertOptions, MAX_OPEN } from '../internal/options.js';
 import { tryOrWarn } from '../internal/warn.js';
 import { chainSpanType, chainStartArguments } from './chain-run.js';
 import { parseJson, plain, toDocuments, toInputMessages, unwrap } from './langchain-messages.js';
@@ -24,6 +25,15 @@ export interface GlassboxCallbackHandlerOptions {
   /** Runs kept open at most; beyond it the oldest is ended as `abandoned` (default 1000). */
   maxOpenRuns?: number;
 }
+
+// LangChain's own handler options (`ignoreLLM`, `raiseError`...) are refused like any unknown key: the
+// handler does not pass them on (it must always be awaited, and never raises), so taking them would
+// ignore them silently.
+const OPTIONS = rules.object({
+  captureContent: rules.boolean(),
+  abandonAfterMs: ABANDON_AFTER_MS,
+  maxOpenRuns: MAX_OPEN,
+} satisfies Record<keyof GlassboxCallbackHandlerOptions, Rule>);
 
 type Obj = Record<string, any>;
 
@@ -50,6 +60,7 @@ export class GlassboxCallbackHandler extends BaseCallbackHandler {
     super({ _awaitHandler: true });
     // LangChain's `copy()` passes the handler itself: the copy shares its open runs.
     const source = options instanceof GlassboxCallbackHandler ? options : undefined;
+    if (!source) assertOptions(options, OPTIONS, 'GlassboxCallbackHandler');
     this.captureOverride = source ? source.captureOverride : options.captureContent;
     this.runs =
       source?.runs ??

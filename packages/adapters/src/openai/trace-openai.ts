@@ -4,6 +4,7 @@ import { defineHidden, TRACED } from '../internal/llm/patch.js';
 import {
   clientSettings,
   type LlmTraceOptions,
+  llmOptions,
   traceMethod,
   validateOptions,
 } from '../internal/llm/trace-method.js';
@@ -15,6 +16,8 @@ import { responsesSpec } from './responses.js';
 /** Options of `traceOpenAI`. */
 export type TraceOpenAIOptions = LlmTraceOptions;
 
+const OPTIONS = llmOptions();
+
 /**
  * Traces one OpenAI client instance (openai v4 and later) and returns that same client, with the same
  * type: `chat.completions.create` (and the `parse`/`stream`/`runTools` helpers built on it),
@@ -22,7 +25,7 @@ export type TraceOpenAIOptions = LlmTraceOptions;
  * GenAI spans; other clients and the SDK module itself are left untouched.
  */
 export function traceOpenAI<Client extends object>(client: Client, options?: TraceOpenAIOptions): Client {
-  const resolved = validateOptions(options, 'traceOpenAI');
+  const resolved = validateOptions(options, OPTIONS, 'traceOpenAI');
   if (!isObj(client)) {
     throw new GlassboxConfigError({ option: 'traceOpenAI', message: 'expected an OpenAI client instance' });
   }

@@ -1,5 +1,6 @@
 import { ATTR, currentSpan, GlassboxConfigError } from '@glassbox/core';
-import { setCapturedJson } from '@glassbox/core/instrumentation';
+import { type Rule, rules, setCapturedJson } from '@glassbox/core/instrumentation';
+import { optionIssues } from '../internal/options.js';
 import {
   type ChatTemplateMessage,
   fill,
@@ -35,6 +36,19 @@ export interface Prompt<T extends PromptTemplate = PromptTemplate> {
   /** Fills the slots (throwing `PromptVariableError` for missing ones) and records the prompt on the active span. */
   render(variables: PromptVariables<T>): RenderedPrompt<T>;
 }
+
+const OPTIONS = rules.object(
+  {
+    name: rules.string({ nonEmpty: true }),
+    version: rules.custom(
+      'a non-empty string or a number',
+      (v) => (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v)),
+    ),
+    template: rules.custom('a string or a non-empty array of { role, content } strings', isTemplate),
+    maxChars: rules.custom('a positive integer', (v) => Number.isSafeInteger(v) && (v as number) > 0),
+  } satisfies Record<keyof DefinePromptOptions<PromptTemplate>, Rule>,
+  { required: ['name', 'version', 'template'] },
+);
 
 /** Defines a versioned prompt whose renders say, on the active span, which prompt and version produced the call. */
 export function definePrompt<const T extends PromptTemplate>(options: DefinePromptOptions<T>): Prompt<T> {
@@ -107,33 +121,24 @@ function record(
 }
 
 function validate<T extends PromptTemplate>(options: DefinePromptOptions<T>): DefinePromptOptions<T> {
-  const fail = (option: string, message: string): never => {
-    throw new GlassboxConfigError({ option: `definePrompt.${option}`, message });
-  };
-  if (options === null || typeof options !== 'object') fail('options', 'expected an options object');
-  if (typeof options.name !== 'string' || options.name === '') fail('name', 'expected a non-empty string');
-  const { version, template, maxChars } = options;
-  if (
-    !(typeof version === 'string' && version !== '') &&
-    !(typeof version === 'number' && Number.isFinite(version))
-  ) {
-    fail('version', `expected a non-empty string or a number for prompt "${options.name}"`);
-  }
-  if (typeof template !== 'string') {
-    const isChat =
-      Array.isArray(template) &&
-      template.length > 0 &&
-      template.every(
-        (m) =>
-          m !== null && typeof m === 'object' && typeof m.role === 'string' && typeof m.content === 'string',
-      );
-    if (!isChat)
-      fail(
-        'template',
-        `expected a string or a non-empty array of { role, content } strings for prompt "${options.name}"`,
-      );
-  }
-  if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars > 0))
-    fail('maxChars', 'expected a positive integer');
-  return options;
+  const issues = optionIssues(options, OPTIONS, 'definePrompt');
+  if (issues.length === 0) return options;
+  // Among many prompts, the message must say which one.
+  const name = (options as { name?: unknown } | null)?.name;
+  const prompt = typeof name === 'string' && name !== '' ? ` (prompt ${JSON.stringify(name)})` : '';
+  throw new GlassboxConfigError(
+    issues.map((i) => (i.option === 'definePrompt.name' ? i : { ...i, message: `${i.message}${prompt}` })),
+  );
+}
+
+function isTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return true;
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (m) =>
+        m !== null && typeof m === 'object' && typeof m.role === 'string' && typeof m.content === 'string',
+    )
+  );
 }

@@ -2,10 +2,13 @@ import { type ActiveSpan, ATTR, GlassboxConfigError, SpanType, withSpan } from '
 import {
   captureSettings,
   contentCaptureEnabled,
+  type Rule,
   redactString,
+  rules,
   setCapturedJson,
 } from '@glassbox/core/instrumentation';
 import type { Attributes } from '@opentelemetry/api';
+import { ATTRIBUTES, assertOptions } from '../internal/options.js';
 import { queryOf } from '../internal/query-of.js';
 import { tryOrWarn, warnOnce } from '../internal/warn.js';
 import { whenSettled } from '../internal/when-settled.js';
@@ -32,15 +35,15 @@ export interface TraceRetrieverOptions<F extends RetrieverFn = RetrieverFn> {
   captureContent?: boolean;
 }
 
-const KNOWN = new Set([
-  'dataSource',
-  'name',
-  'query',
-  'documents',
-  'attributes',
-  'captureOutputs',
-  'captureContent',
-]);
+const OPTIONS = rules.object({
+  dataSource: rules.string({ nonEmpty: true }),
+  name: rules.string({ nonEmpty: true }),
+  query: rules.func(),
+  documents: rules.func(),
+  attributes: ATTRIBUTES,
+  captureOutputs: rules.boolean(),
+  captureContent: rules.boolean(),
+} satisfies Record<keyof TraceRetrieverOptions, Rule>);
 
 /**
  * Wraps a retriever so each call is a RETRIEVER span with the query and the documents it found, normalised to
@@ -120,21 +123,11 @@ function guard<T>(work: () => T): T | undefined {
 }
 
 function validate(fn: unknown, options: TraceRetrieverOptions<any>): void {
-  const fail = (option: string, message: string): never => {
-    throw new GlassboxConfigError({ option: `traceRetriever.${option}`, message });
-  };
-  if (typeof fn !== 'function') fail('fn', 'expected the retriever function');
-  if (options === null || typeof options !== 'object') fail('options', 'expected an options object');
-  for (const key of Object.keys(options))
-    if (!KNOWN.has(key)) fail(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
-  for (const key of ['dataSource', 'name'] as const) {
-    const v = options[key];
-    if (v !== undefined && (typeof v !== 'string' || v === '')) fail(key, 'expected a non-empty string');
+  if (typeof fn !== 'function') {
+    throw new GlassboxConfigError({
+      option: 'traceRetriever.fn',
+      message: 'expected the retriever function',
+    });
   }
-  for (const key of ['query', 'documents'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'function') fail(key, 'expected a function');
-  }
-  for (const key of ['captureOutputs', 'captureContent'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, 'expected a boolean');
-  }
+  assertOptions(options, OPTIONS, 'traceRetriever');
 }

@@ -1,3 +1,5 @@
+import { type Rule, rules } from '@glassbox/core/instrumentation';
+import { assertOptions } from '../internal/options.js';
 import { round3, setCosine, trigrams } from '../internal/text/similarity.js';
 
 /** Why a rewrite looks suspicious. */
@@ -37,6 +39,15 @@ export interface RewriteThresholds {
 export const DEFAULT_MAX_LENGTH_RATIO = 2;
 export const DEFAULT_MIN_SIMILARITY = 0.3;
 
+/** The rules of the thresholds, which `traceRewrite` takes too. */
+export const THRESHOLD_RULES = {
+  maxLengthRatio: rules.custom('a number > 0', (v) => typeof v === 'number' && v > 0),
+  minSimilarity: rules.number(0, 1),
+  needsRewrite: rules.func(),
+} satisfies Record<keyof RewriteThresholds, Rule>;
+
+const THRESHOLDS = rules.object(THRESHOLD_RULES);
+
 /**
  * Measures a rewrite: whether it changed, how similar it stayed (cosine of the sets of character
  * trigrams, tolerant of typos, inflections and word order; linear in the first 8,192 characters) and how
@@ -48,6 +59,12 @@ export function measureRewrite(
   rewritten: string,
   thresholds: RewriteThresholds = {},
 ): RewriteMeasures {
+  assertOptions(thresholds, THRESHOLDS, 'measureRewrite');
+  return measure(original, rewritten, thresholds);
+}
+
+/** `measureRewrite` with thresholds already checked (by `traceRewrite`). */
+export function measure(original: string, rewritten: string, thresholds: RewriteThresholds): RewriteMeasures {
   const before = squash(original);
   const after = squash(rewritten);
   const changed = before !== after;

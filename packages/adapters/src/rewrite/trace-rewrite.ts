@@ -1,14 +1,16 @@
 import { type ActiveSpan, ATTR, GlassboxConfigError, SpanType, withSpan } from '@glassbox/core';
-import { contentCaptureEnabled } from '@glassbox/core/instrumentation';
+import { contentCaptureEnabled, type Rule, rules } from '@glassbox/core/instrumentation';
 import type { Attributes } from '@opentelemetry/api';
+import { ATTRIBUTES, assertOptions } from '../internal/options.js';
 import { queryOf } from '../internal/query-of.js';
 import { tryOrWarn, warnFailureOnce, warnOnce } from '../internal/warn.js';
 import { whenSettled } from '../internal/when-settled.js';
 import {
-  measureRewrite,
+  measure,
   type RewriteFlagDetail,
   type RewriteFlagReason,
   type RewriteThresholds,
+  THRESHOLD_RULES,
 } from './measure-rewrite.js';
 
 /** What `onFlag` receives for a suspicious rewrite. */
@@ -40,15 +42,13 @@ export interface TraceRewriteOptions extends RewriteThresholds {
 type QueryLike = string | { query: string };
 type RewriteFn = (query: any, ...rest: any[]) => QueryLike | PromiseLike<QueryLike>;
 
-const KNOWN = new Set([
-  'name',
-  'onFlag',
-  'attributes',
-  'captureContent',
-  'maxLengthRatio',
-  'minSimilarity',
-  'needsRewrite',
-]);
+const OPTIONS = rules.object({
+  name: rules.string({ nonEmpty: true }),
+  onFlag: rules.func(),
+  attributes: ATTRIBUTES,
+  captureContent: rules.boolean(),
+  ...THRESHOLD_RULES,
+} satisfies Record<keyof TraceRewriteOptions, Rule>);
 
 /**
  * Wraps a query-rewrite function (query string or `{ query }` in, the same out, sync or async) so each call
@@ -95,7 +95,7 @@ function annotate(
     );
     return;
   }
-  const measures = measureRewrite(original, rewritten, thresholds);
+  const measures = measure(original, rewritten, thresholds);
   const flagged = measures.flags.length > 0;
   if (contentCaptureEnabled(span)) {
     span.setAttribute(ATTR.REWRITE_ORIGINAL, original);
@@ -148,23 +148,8 @@ function safeNeedsRewrite(needsRewrite: (query: string) => boolean): (query: str
 }
 
 function validate(fn: unknown, options: TraceRewriteOptions): void {
-  const fail = (option: string, message: string): never => {
-    throw new GlassboxConfigError({ option: `traceRewrite.${option}`, message });
-  };
-  if (typeof fn !== 'function') fail('fn', 'expected the rewrite function');
-  if (options === null || typeof options !== 'object') fail('options', 'expected an options object');
-  for (const key of Object.keys(options))
-    if (!KNOWN.has(key)) fail(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
-  const { maxLengthRatio: ratio, minSimilarity: min } = options;
-  if (ratio !== undefined && !(typeof ratio === 'number' && ratio > 0))
-    fail('maxLengthRatio', 'expected a number > 0');
-  if (min !== undefined && !(typeof min === 'number' && min >= 0 && min <= 1))
-    fail('minSimilarity', 'expected a number in [0, 1]');
-  for (const key of ['needsRewrite', 'onFlag'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'function') fail(key, 'expected a function');
+  if (typeof fn !== 'function') {
+    throw new GlassboxConfigError({ option: 'traceRewrite.fn', message: 'expected the rewrite function' });
   }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
-    fail('name', 'expected a non-empty string');
-  if (options.captureContent !== undefined && typeof options.captureContent !== 'boolean')
-    fail('captureContent', 'expected a boolean');
+  assertOptions(options, OPTIONS, 'traceRewrite');
 }

@@ -1,5 +1,7 @@
 import { type ActiveSpan, ATTR, GlassboxConfigError, SpanType, withSpan } from '@glassbox/core';
+import { type Rule, rules } from '@glassbox/core/instrumentation';
 import { type $ZodType, type input, type output, safeParseAsync, toJSONSchema } from 'zod/v4/core';
+import { optionIssues } from '../internal/options.js';
 import { ToolArgumentsError, toArgumentIssues } from './tool-errors.js';
 import { recordToolRun } from './tool-stats.js';
 
@@ -86,6 +88,21 @@ export type AnyTool = Tool<any, unknown>;
 // The function-name rule of OpenAI, which Anthropic's tool names follow too: fail at definition, not per call.
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 
+const OPTIONS = rules.object(
+  {
+    name: rules.custom(
+      '1-64 letters, digits, "_" or "-" (what OpenAI and Anthropic accept)',
+      (v) => typeof v === 'string' && NAME_PATTERN.test(v),
+    ),
+    description: rules.string(),
+    parameters: rules.custom('a zod 4 schema', (v) => typeof v === 'object' && v !== null && '_zod' in v),
+    execute: rules.func(),
+    strict: rules.boolean(),
+    captureContent: rules.boolean(),
+  } satisfies Record<keyof DefineToolOptions<$ZodType, unknown>, Rule>,
+  { required: ['name', 'description', 'parameters', 'execute'] },
+);
+
 /** Defines a tool from a zod schema: definitions for OpenAI and Anthropic, and a traced, validating `execute`. */
 export function defineTool<S extends $ZodType, R>(options: DefineToolOptions<S, R>): Tool<S, R> {
   const { name, description, parameters, execute: run, strict = false, captureContent } = validate(options);
@@ -169,33 +186,14 @@ function parseJsonOr(text: string): unknown {
 }
 
 function validate<S extends $ZodType, R>(options: DefineToolOptions<S, R>): DefineToolOptions<S, R> {
-  const fail = (option: string, message: string): never => {
-    throw new GlassboxConfigError({ option: `defineTool.${option}`, message });
-  };
-  if (options === null || typeof options !== 'object') fail('options', 'expected an options object');
-  if (typeof options.name !== 'string' || !NAME_PATTERN.test(options.name)) {
-    fail(
-      'name',
-      `expected 1-64 letters, digits, "_" or "-" (what OpenAI and Anthropic accept), got ${JSON.stringify(options.name)}`,
-    );
-  }
-  if (typeof options.description !== 'string')
-    fail('description', `expected a string for tool "${options.name}"`);
-  if (
-    options.parameters === null ||
-    typeof options.parameters !== 'object' ||
-    !('_zod' in options.parameters)
-  ) {
-    fail('parameters', `expected a zod 4 schema for tool "${options.name}"`);
-  }
-  if (typeof options.execute !== 'function')
-    fail('execute', `expected a function for tool "${options.name}"`);
-  if (options.strict !== undefined && typeof options.strict !== 'boolean')
-    fail('strict', 'expected a boolean');
-  if (options.captureContent !== undefined && typeof options.captureContent !== 'boolean') {
-    fail('captureContent', 'expected a boolean');
-  }
-  return options;
+  const issues = optionIssues(options, OPTIONS, 'defineTool');
+  if (issues.length === 0) return options;
+  // With thirty tools defined, the message must say which one.
+  const name = (options as { name?: unknown } | null)?.name;
+  const tool = typeof name === 'string' && name !== '' ? ` (tool ${JSON.stringify(name)})` : '';
+  throw new GlassboxConfigError(
+    issues.map((i) => (i.option === 'defineTool.name' ? i : { ...i, message: `${i.message}${tool}` })),
+  );
 }
 
 function toToolJsonSchema(name: string, parameters: $ZodType): ToolJsonSchema {

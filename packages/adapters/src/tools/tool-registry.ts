@@ -1,4 +1,6 @@
 import { ATTR, GlassboxConfigError, SpanType, withSpan } from '@glassbox/core';
+import { type Rule, rules } from '@glassbox/core/instrumentation';
+import { assertOptions } from '../internal/options.js';
 import { levenshteinSimilarity } from '../internal/text/similarity.js';
 import type {
   AnthropicToolDefinition,
@@ -47,6 +49,17 @@ export interface ToolReportOptions {
   similarityThreshold?: number;
 }
 
+const PROVIDERS: readonly ToolProvider[] = ['openai', 'openai-responses', 'anthropic'];
+const THRESHOLD = rules.number(0, 1);
+const OPTIONS = rules.object({
+  similarityThreshold: THRESHOLD,
+  similarity: rules.func(),
+} satisfies Record<keyof ToolRegistryOptions, Rule>);
+const REPORT_OPTIONS = rules.object({
+  provider: rules.oneOf(PROVIDERS),
+  similarityThreshold: THRESHOLD,
+} satisfies Record<keyof ToolReportOptions, Rule>);
+
 // A suggestion is only worth giving when the invented name is close to a real one.
 const SUGGESTION_MIN_SIMILARITY = 0.5;
 
@@ -58,13 +71,8 @@ export class ToolRegistry {
   private readonly similarity: ToolSimilarity | undefined;
 
   constructor(tools: Iterable<AnyTool> = [], options: ToolRegistryOptions = {}) {
-    this.similarityThreshold = checkThreshold(
-      options.similarityThreshold ?? DEFAULT_SIMILARITY_THRESHOLD,
-      'ToolRegistry.similarityThreshold',
-    );
-    if (options.similarity !== undefined && typeof options.similarity !== 'function') {
-      throw new GlassboxConfigError({ option: 'ToolRegistry.similarity', message: 'expected a function' });
-    }
+    assertOptions(options, OPTIONS, 'ToolRegistry');
+    this.similarityThreshold = options.similarityThreshold ?? DEFAULT_SIMILARITY_THRESHOLD;
     this.similarity = options.similarity;
     for (const tool of tools) this.register(tool);
   }
@@ -143,11 +151,9 @@ export class ToolRegistry {
 
   /** Tool sprawl at a glance: usage per tool, unused tools, near-duplicate pairs and the definitions' size. */
   report(options: ToolReportOptions = {}): ToolReport {
+    assertOptions(options, REPORT_OPTIONS, 'ToolRegistry.report');
     const tools = this.list();
-    const threshold =
-      options.similarityThreshold === undefined
-        ? this.similarityThreshold
-        : checkThreshold(options.similarityThreshold, 'ToolRegistry.report.similarityThreshold');
+    const threshold = options.similarityThreshold ?? this.similarityThreshold;
     const usage = tools.map(toolUsage);
     return {
       tools: usage,
@@ -178,11 +184,4 @@ export class ToolRegistry {
       throw new UnknownToolError(name, available, suggestion);
     });
   }
-}
-
-function checkThreshold(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new GlassboxConfigError({ option, message: `expected a number in [0, 1], got ${String(value)}` });
-  }
-  return value;
 }

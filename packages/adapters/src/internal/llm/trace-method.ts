@@ -1,5 +1,7 @@
-import { ATTR, GlassboxConfigError, type SpanType } from '@glassbox/core';
+import { ATTR, type SpanType } from '@glassbox/core';
+import { type Rule, rules } from '@glassbox/core/instrumentation';
 import type { Attributes } from '@opentelemetry/api';
+import { ATTRIBUTES, assertOptions, milliseconds } from '../options.js';
 import { warnFailureOnce } from '../warn.js';
 import { instrumentStream, isSdkStream } from './instrument-stream.js';
 import { LlmCall, type StreamAggregator } from './llm-call.js';
@@ -45,26 +47,30 @@ export interface ClientSettings {
 /** Default `streamIdleTimeoutMs`: long enough for slow consumers, short enough not to leak spans. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 
-/** Validates adapter options, naming the bad one. */
-export function validateOptions(options: unknown, where: string): LlmTraceOptions {
-  if (options === undefined) return {};
-  const fail = (option: string, message: string) => {
-    throw new GlassboxConfigError({ option: `${where}.${option}`, message });
-  };
-  if (!isObj(options) || Array.isArray(options))
-    throw new GlassboxConfigError({ option: where, message: 'expected an options object' });
-  const o = options as Record<string, unknown>;
-  if (o.captureContent !== undefined && typeof o.captureContent !== 'boolean')
-    fail('captureContent', 'expected a boolean');
-  if (o.name !== undefined && typeof o.name !== 'function')
-    fail('name', 'expected a function (operation, model) => string');
-  if (o.attributes !== undefined && (!isObj(o.attributes) || Array.isArray(o.attributes)))
-    fail('attributes', 'expected an object');
-  const idle = o.streamIdleTimeoutMs;
-  if (idle !== undefined && (typeof idle !== 'number' || Number.isNaN(idle) || idle < 0)) {
-    fail('streamIdleTimeoutMs', 'expected a number of milliseconds >= 0');
-  }
-  return o as LlmTraceOptions;
+/** The rules of the options every LLM adapter takes; an adapter adds its own with `llmOptions`. */
+const LLM_OPTION_RULES = {
+  captureContent: rules.boolean(),
+  name: rules.custom('a function (operation, model) => string', (v) => typeof v === 'function'),
+  attributes: ATTRIBUTES,
+  streamIdleTimeoutMs: milliseconds(0),
+} satisfies Record<keyof LlmTraceOptions, Rule>;
+
+/** The options rule of an LLM adapter: the shared options plus its own (`T`'s other keys). */
+export function llmOptions<T extends LlmTraceOptions = LlmTraceOptions>(
+  own?: Record<Exclude<keyof T, keyof LlmTraceOptions>, Rule>,
+): Rule {
+  return rules.object({ ...LLM_OPTION_RULES, ...own });
+}
+
+/** Validates adapter options against `rule`, each named under `where` (`traceOpenAI.name`). */
+export function validateOptions<T extends LlmTraceOptions>(
+  options: T | undefined,
+  rule: Rule,
+  where: string,
+): T {
+  if (options === undefined) return {} as T;
+  assertOptions(options, rule, where);
+  return options;
 }
 
 /** Reads the settings every span of a client shares. */
