@@ -3,6 +3,9 @@
  * retained-heap probes and a network guard. A plain harness rather than mitata, because every sample must
  * also let the batch processors run (yields) and every span must be counted.
  *
+ * `--gc` (issue 14): a forced full GC before each sample, wall time including every SDK's flush, and
+ * bytes allocated per call (see `MeasureOptions.forcedGc`, `allocatedBytes` and bench/README.md).
+ *
  * Clock: by default a sample is timed by the CPU time this process used (user + system, all threads,
  * from `process.cpuUsage()`, microsecond resolution over samples of milliseconds), not by wall time. On a
  * shared machine wall time mostly measures the other tenants: CPU time counts the work a call causes,
@@ -14,6 +17,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
@@ -61,6 +65,31 @@ export interface MeasureOptions {
   heapProbeCalls?: number;
   /** `cpu` (default): process CPU time; `wall`: elapsed time, for scenarios that wait on I/O. */
   clock?: 'cpu' | 'wall';
+  /**
+   * Forced-GC mode (issue 14, `pnpm bench -- --gc`): a full `gc()` right before every sample (warm-up
+   * rounds too), and a sample ends only once every SDK has exported what it holds: `flush` runs inside
+   * the timed window, after the calls, for every variant (plain too, so flushing empty providers cancels
+   * out of the overhead while each SDK's own export work is charged to it).
+   */
+  forcedGc?: boolean;
+  /**
+   * Bytes allocated per call, per variant (see `allocatedBytes`): `repeats` windows of `calls` calls
+   * after a scavenge and as many after a full GC, the variants interleaved round-robin, after the timed
+   * rounds; the median window of each kind is reported.
+   */
+  allocationProbe?: { calls: number; repeats: number };
+}
+
+/** Bytes allocated on the V8 heap per call (one variant), from `allocationProbe`. */
+export interface AllocationResult {
+  /** Median over the probe windows of (bytes allocated in the window / calls). */
+  bytesPerCall: number;
+  minBytesPerCall: number;
+  maxBytesPerCall: number;
+  /** Collections that ran inside a window (median): their freed bytes are added back, see `allocatedBytes`. */
+  gcsPerWindow: number;
+  windows: number;
+  callsPerWindow: number;
 }
 
 /** Statistics of one variant in one scenario; times are per call (or per op when opsPerCall > 1). */
@@ -84,6 +113,15 @@ export interface VariantResult {
   overheadRatio: number | null;
   /** medianNs / raw OpenTelemetry's medianNs (the plain ratio of per-call times). */
   timeRatio: number | null;
+  /** The paired overhead and its ratio to raw OTel's on each clock (overheadNs is the scenario clock's). */
+  wallOverheadNs: number;
+  cpuOverheadNs: number;
+  wallOverheadRatio: number | null;
+  cpuOverheadRatio: number | null;
+  /** Bytes allocated per call, windows after a scavenge (null unless the scenario ran an allocation probe). */
+  allocation: AllocationResult | null;
+  /** The same in windows right after a full GC: includes re-optimising the code that GC threw away. */
+  allocationAfterFullGc: AllocationResult | null;
   calls: number;
   spansExpected: number;
   spansExported: number;
@@ -92,11 +130,18 @@ export interface VariantResult {
   /** Heap still held after `heapProbeCalls` calls, a flush and a full GC, bytes per call. */
   retainedBytesPerCall: number | null;
   samplesNs: number[];
+  /** Forced-GC mode: the CPU-time samples too (samplesNs holds the scenario clock's, wall). */
+  cpuSamplesNs?: number[];
+  /** Forced-GC mode: collections inside a sample (median over samples), and their pause time per call. */
+  gcsPerSample?: number;
+  gcNsPerCall?: number;
 }
 
 /** An exporter that counts spans and drops them: the SDK pipeline runs in full, nothing is sent. */
 export class CountingExporter implements SpanExporter {
   count = 0;
+  /** The last exported span, kept only with `--keep-spans`. */
+  kept: ReadableSpan | undefined;
   /** Spans with a parent: proves that nesting worked, not just that spans were made. */
   children = 0;
   capturedChars = 0;
@@ -107,6 +152,9 @@ export class CountingExporter implements SpanExporter {
     // Sampling one span per batch is enough to show how much content an SDK keeps, and stays cheap.
     const last = spans[spans.length - 1];
     if (last !== undefined) this.capturedChars = Math.max(this.capturedChars, attributeChars(last));
+    // `--gc --keep-spans` (diagnostic): one exported span stays reachable, so the span classes' hidden
+    // classes survive the forced GC and the optimised code that embeds them is not thrown away.
+    if (KEEP_SPANS && last !== undefined) this.kept = last;
     done({ code: ExportResultCode.SUCCESS });
   }
 
@@ -147,6 +195,18 @@ export function hasGc(): boolean {
   return gc !== undefined;
 }
 
+/** One full (mark-compact) collection; throws without `--expose-gc`. */
+function fullGc(): void {
+  if (!gc) throw new Error('forced-GC mode needs node --expose-gc');
+  gc();
+}
+
+/** One young-generation collection (scavenge); throws without `--expose-gc`. */
+function minorGc(): void {
+  if (!gc) throw new Error('the allocation probe needs node --expose-gc');
+  (gc as (options: { type: 'minor' }) => void)({ type: 'minor' });
+}
+
 async function runCalls(variant: Variant, calls: number, yieldEvery: number): Promise<void> {
   const call = variant.call;
   let done = 0;
@@ -164,17 +224,34 @@ function cpuMicros(): number {
   return usage.user + usage.system;
 }
 
-async function sample(variant: Variant, options: MeasureOptions): Promise<{ cpu: number; wall: number }> {
-  // No forced GC between samples: a full collection shrinks the young generation, and the next
-  // thousands of calls then pay for scavenges that a running service never sees (3-5x slower spans).
-  // Collections happen as they would in production and, with the rotating order, land on every variant.
+async function sample(
+  variant: Variant,
+  options: MeasureOptions,
+  flush: () => Promise<void>,
+): Promise<{ cpu: number; wall: number; gcs: number; gcNs: number }> {
+  // By default no forced GC between samples: after a full collection the next thousands of calls are
+  // 2-5x slower, mostly because it throws away optimised code whose hidden classes died with the last
+  // spans (see bench/README.md, issue 14), which a busy service rarely sees. Collections happen as they
+  // would in production and, with the rotating order, land on every variant. The forced-GC mode does
+  // exactly that on purpose, as the independent harness of issue 14 measures, and counts the
+  // collections inside each sample.
+  let profiler: v8.GCProfiler | undefined;
+  if (options.forcedGc) {
+    if (process.env[NO_COLLECT_ENV] !== '1') fullGc();
+    profiler = new v8.GCProfiler();
+    profiler.start();
+  }
   const cpuStart = cpuMicros();
   const start = process.hrtime.bigint();
   await runCalls(variant, options.callsPerSample, options.yieldEvery);
+  if (options.forcedGc) await flush();
   const wall = Number(process.hrtime.bigint() - start);
   const cpu = (cpuMicros() - cpuStart) * 1000;
+  const collections = (profiler?.stop() as GcProfile | undefined)?.statistics ?? [];
+  let gcNs = 0;
+  for (const c of collections) gcNs += c.cost * 1000;
   const per = options.callsPerSample * (options.opsPerCall ?? 1);
-  return { cpu: cpu / per, wall: wall / per };
+  return { cpu: cpu / per, wall: wall / per, gcs: collections.length, gcNs: gcNs / per };
 }
 
 /**
@@ -190,6 +267,8 @@ export async function measure(
   const samples = variants.map(() => [] as number[]);
   const wallSamples = variants.map(() => [] as number[]);
   const cpuSamples = variants.map(() => [] as number[]);
+  const gcCounts = variants.map(() => [] as number[]);
+  const gcTimes = variants.map(() => [] as number[]);
   const calls = variants.map(() => 0);
   // Exporters may be shared by several cases of one scenario: count from here.
   await flush();
@@ -201,7 +280,11 @@ export async function measure(
     for (let k = 0; k < variants.length; k++) {
       const index = (k + round) % variants.length;
       const n = perSample[index]!;
-      const { cpu, wall } = await sample(variants[index]!, { ...options, callsPerSample: n });
+      const { cpu, wall, gcs, gcNs } = await sample(
+        variants[index]!,
+        { ...options, callsPerSample: n },
+        flush,
+      );
       calls[index]! += n;
       // Resized in every warm-up round: the first samples run before the JIT has optimised anything.
       if (round < options.warmupRounds && options.sampleMs !== undefined) {
@@ -215,6 +298,8 @@ export async function measure(
         samples[index]!.push(options.clock === 'wall' ? wall : cpu);
         wallSamples[index]!.push(wall);
         cpuSamples[index]!.push(cpu);
+        gcCounts[index]!.push(gcs);
+        gcTimes[index]!.push(gcNs);
       }
     }
   }
@@ -228,9 +313,59 @@ export async function measure(
   }
   await flush();
 
-  const plain = samples[0]!;
-  const overheads = samples.map((s) => median(s.map((ns, r) => ns - plain[r]!)));
+  const allocations: (AllocationResult | null)[] = variants.map(() => null);
+  const afterFullGc: (AllocationResult | null)[] = variants.map(() => null);
+  const probe = options.allocationProbe;
+  if (probe) {
+    // Two kinds of window: after a scavenge (what a call allocates in steady state) and after a full GC
+    // (the same plus what re-optimising the code thrown away by that GC allocates). All steady windows
+    // come first, after one discarded window per variant: any full GC, whichever variant it precedes,
+    // throws away code of every variant, which then re-optimises in its next window.
+    const steady = variants.map(() => [] as { bytes: number; gcs: number }[]);
+    const full = variants.map(() => [] as { bytes: number; gcs: number }[]);
+    for (const [kind, into] of [
+      ['scavenge', steady],
+      ['full', full],
+    ] as const) {
+      for (let r = kind === 'scavenge' ? -1 : 0; r < probe.repeats; r++) {
+        for (let k = 0; k < variants.length; k++) {
+          const index = (k + Math.max(r, 0)) % variants.length;
+          const window = await allocatedBytes(variants[index]!, probe.calls, options.yieldEvery, flush, kind);
+          if (r >= 0) into[index]!.push(window);
+          calls[index]! += probe.calls;
+        }
+      }
+    }
+    const summarize = (windows: { bytes: number; gcs: number }[]): AllocationResult => {
+      const perCall = windows.map((w) => w.bytes / probe.calls);
+      return {
+        bytesPerCall: median(perCall),
+        minBytesPerCall: Math.min(...perCall),
+        maxBytesPerCall: Math.max(...perCall),
+        gcsPerWindow: median(windows.map((w) => w.gcs)),
+        windows: probe.repeats,
+        callsPerWindow: probe.calls,
+      };
+    };
+    for (let i = 0; i < variants.length; i++) {
+      allocations[i] = summarize(steady[i]!);
+      afterFullGc[i] = summarize(full[i]!);
+    }
+    await flush();
+  }
+
   const raw = variants.findIndex((v) => v.name === 'raw-otel');
+  const paired = (perVariant: number[][]) => {
+    const base = perVariant[0]!;
+    const overheads = perVariant.map((s) => median(s.map((ns, r) => ns - base[r]!)));
+    const rawOverhead = raw >= 0 ? overheads[raw]! : 0;
+    const ratios = overheads.map((o) => (raw >= 0 && rawOverhead > 0 ? o / rawOverhead : null));
+    return { overheads, ratios };
+  };
+  const primary = paired(samples);
+  const wallPaired = paired(wallSamples);
+  const cpuPaired = paired(cpuSamples);
+  const overheads = primary.overheads;
   return variants.map((v, i) => {
     const s = samples[i]!;
     const spansExpected = calls[i]! * v.spansPerCall;
@@ -247,7 +382,7 @@ export async function measure(
       );
     }
     const medianNs = median(s);
-    const rawOverhead = raw >= 0 ? overheads[raw]! : 0;
+    const tenths = (xs: number[]) => xs.map((x) => Math.round(x * 10) / 10);
     return {
       name: v.name,
       note: v.note,
@@ -256,16 +391,99 @@ export async function measure(
       cpuMedianNs: median(cpuSamples[i]!),
       iqrNs: quantile(s, 0.75) - quantile(s, 0.25),
       overheadNs: overheads[i]!,
-      overheadRatio: raw >= 0 && rawOverhead > 0 ? overheads[i]! / rawOverhead : null,
+      overheadRatio: primary.ratios[i]!,
       timeRatio: raw >= 0 ? medianNs / median(samples[raw]!) : null,
+      wallOverheadNs: wallPaired.overheads[i]!,
+      cpuOverheadNs: cpuPaired.overheads[i]!,
+      wallOverheadRatio: wallPaired.ratios[i]!,
+      cpuOverheadRatio: cpuPaired.ratios[i]!,
+      allocation: allocations[i]!,
+      allocationAfterFullGc: afterFullGc[i]!,
       calls: calls[i]!,
       spansExpected,
       spansExported,
       capturedChars: v.exporter?.capturedChars ?? 0,
       retainedBytesPerCall: retained[i]!,
-      samplesNs: s.map((x) => Math.round(x * 10) / 10),
+      samplesNs: tenths(s),
+      ...(options.forcedGc
+        ? {
+            cpuSamplesNs: tenths(cpuSamples[i]!),
+            gcsPerSample: median(gcCounts[i]!),
+            gcNsPerCall: median(gcTimes[i]!),
+          }
+        : {}),
     };
   });
+}
+
+/**
+ * Bytes allocated on the V8 heap by `calls` calls of one variant, the export of their spans included.
+ *
+ * Node 20's `v8.getHeapStatistics()` has no allocation counter (`total_allocated_bytes` came later), so
+ * it is reconstructed: a scavenge first (nothing collectable is left in the young generation; or a
+ * full GC, for the `full` windows), then
+ * over the window (used heap at the end - used heap at the start) + the bytes every collection inside
+ * the window freed, each read from `v8.GCProfiler`'s before/after statistics of that collection.
+ * Whatever was allocated is either still on the heap at the end or was freed by one of those
+ * collections. The code spaces are left out of every term: machine code the JIT installs during a
+ * window is not what a call allocates. Over-counts by old garbage that a full GC inside the window
+ * frees (the collections per window are reported; there are almost never any); misses off-heap memory
+ * (ArrayBuffer backing stores). Checked against windows with a 256 MB young generation, where no
+ * collection runs and the used-heap growth alone is the allocation: see bench/README.md.
+ */
+async function allocatedBytes(
+  variant: Variant,
+  calls: number,
+  yieldEvery: number,
+  flush: () => Promise<void>,
+  start: 'scavenge' | 'full',
+): Promise<{ bytes: number; gcs: number }> {
+  await flush();
+  // A scavenge empties the young generation (so no collection inside the window frees garbage made
+  // before it) without the full GC's side effect of throwing away optimised code whose hidden classes
+  // died, which makes the window re-optimise and count the JIT's metadata: the `full` windows measure
+  // that on purpose.
+  if (start === 'full') fullGc();
+  else minorGc();
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const before = usedHeapWithoutCode();
+  await runCalls(variant, calls, yieldEvery);
+  await flush();
+  const after = usedHeapWithoutCode();
+  const result = profiler.stop() as GcProfile | undefined;
+  let freed = 0;
+  const collections = result?.statistics ?? [];
+  for (const gcEvent of collections)
+    freed +=
+      withoutCode(gcEvent.beforeGC.heapSpaceStatistics) - withoutCode(gcEvent.afterGC.heapSpaceStatistics);
+  return { bytes: after - before + freed, gcs: collections.length };
+}
+
+const CODE_SPACES = new Set(['code_space', 'code_large_object_space']);
+
+function usedHeapWithoutCode(): number {
+  let used = 0;
+  for (const space of v8.getHeapSpaceStatistics())
+    if (!CODE_SPACES.has(space.space_name)) used += space.space_used_size;
+  return used;
+}
+
+function withoutCode(spaces: { spaceName: string; spaceUsedSize: number }[]): number {
+  let used = 0;
+  for (const space of spaces) if (!CODE_SPACES.has(space.spaceName)) used += space.spaceUsedSize;
+  return used;
+}
+
+/** The part of `v8.GCProfiler#stop()`'s result that `allocatedBytes` reads. */
+interface GcProfile {
+  statistics: {
+    gcType: string;
+    /** Pause, µs. */
+    cost: number;
+    beforeGC: { heapSpaceStatistics: { spaceName: string; spaceUsedSize: number }[] };
+    afterGC: { heapSpaceStatistics: { spaceName: string; spaceUsedSize: number }[] };
+  }[];
 }
 
 /** Heap held after `calls` calls once everything was exported and collected: leaks show up here. */
@@ -353,6 +571,13 @@ export const repoRoot = path.resolve(benchDir, '..');
 /** Set by the parent for its children: why the OpenAI adapter is not in the bundle, if it is not. */
 export const ADAPTER_NOTE_ENV = 'GLASSBOX_BENCH_ADAPTER_NOTE';
 
+/** Set by the parent for its children with `--gc --no-collect`: the forced-GC mode without its `gc()`. */
+export const NO_COLLECT_ENV = 'GLASSBOX_BENCH_NO_COLLECT';
+
+/** Set by the parent for its children with `--gc --keep-spans`: each exporter keeps its last span. */
+export const KEEP_SPANS_ENV = 'GLASSBOX_BENCH_KEEP_SPANS';
+const KEEP_SPANS = process.env[KEEP_SPANS_ENV] === '1';
+
 /** Set by the parent for its children: Glassbox's `maxValueLength` when `--max-value-length` was given. */
 export const MAX_VALUE_LENGTH_ENV = 'GLASSBOX_BENCH_MAX_VALUE_LENGTH';
 
@@ -375,13 +600,29 @@ function childEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts the bench bundle (bench/.build/run.mjs, see build.ts) as a child process with `--expose-gc`. */
-export function forkBench(args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+/** The bundle child processes run: the one this process runs from, or the one `useBundle` named. */
+let bundlePath: string | undefined =
+  path.basename(path.dirname(fileURLToPath(import.meta.url))) === '.build'
+    ? fileURLToPath(import.meta.url)
+    : undefined;
+
+/** Tells the parent process (run from the sources) which bundle build.ts wrote. */
+export function useBundle(file: string): void {
+  bundlePath = file;
+}
+
+/** Starts the bench bundle (bench/.build/run-<pid>.mjs, see build.ts) as a child process with `--expose-gc`. */
+export function forkBench(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): ChildProcess {
   const inherited = process.env[ADAPTER_NOTE_ENV];
-  return fork(path.join(benchDir, '.build', 'run.mjs'), args, {
+  if (!bundlePath) throw new Error('no bench bundle: build it first (build.ts)');
+  return fork(bundlePath, args, {
     cwd: repoRoot,
     env: { ...childEnv(), ...(inherited ? { [ADAPTER_NOTE_ENV]: inherited } : {}), ...extraEnv },
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...nodeArgs],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

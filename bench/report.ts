@@ -12,6 +12,8 @@ export interface CaseReport {
   unit: 'call' | 'item' | 'request';
   /** The clock of the table (see harness.ts): process CPU time unless the case waits on I/O. */
   clock?: 'cpu' | 'wall';
+  /** `forced-gc`: issue 14's measurement (`pnpm bench -- --gc`), with its own table (both clocks, bytes/call). */
+  mode?: 'forced-gc';
   results: VariantResult[];
   targets: TargetCheck[];
   notes: string[];
@@ -82,6 +84,7 @@ function formatBytes(bytes: number | null): string {
 
 /** A markdown table: one row per variant. */
 export function caseTable(report: CaseReport): string {
+  if (report.mode === 'forced-gc') return forcedGcTable(report);
   const header = `| variant | median ${report.clock === 'wall' ? 'wall' : 'CPU'} time / ${report.unit} | IQR | overhead vs plain | overhead ratio vs raw OTel | time ratio vs raw OTel | spans | captured chars/span | retained heap/${report.unit === 'request' ? 'request' : 'call'} |`;
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = report.results.map((r) =>
@@ -97,6 +100,49 @@ export function caseTable(report: CaseReport): string {
       formatBytes(r.retainedBytesPerCall),
     ].join(' | '),
   );
+  return [header, rule, ...rows.map((row) => `| ${row} |`)].join('\n');
+}
+
+function formatAllocation(r: VariantResult, plain: VariantResult | undefined): [string, string] {
+  const a = r.allocation;
+  if (!a) return ['—', '—'];
+  const spread =
+    a.maxBytesPerCall - a.minBytesPerCall >= 1
+      ? ` (${a.minBytesPerCall.toFixed(0)}-${a.maxBytesPerCall.toFixed(0)})`
+      : '';
+  const net =
+    r.name === 'plain' || !plain?.allocation
+      ? '—'
+      : `${(a.bytesPerCall - plain.allocation.bytesPerCall).toFixed(0)} B`;
+  return [`${a.bytesPerCall.toFixed(0)} B${spread}`, net];
+}
+
+/** The forced-GC table: wall time (the scenario's clock) with the CPU figures beside, and bytes per call. */
+function forcedGcTable(report: CaseReport): string {
+  const unit = report.unit;
+  const header = `| variant | median wall / ${unit} (incl. flush) | IQR | wall overhead vs plain | wall overhead ratio vs raw OTel | CPU overhead vs plain | CPU overhead ratio vs raw OTel | bytes allocated / ${unit} (range) | bytes above plain | bytes / ${unit} right after a full GC | GCs / sample | GC pause / ${unit} | spans | captured chars/span |`;
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const plain = report.results.find((r) => r.name === 'plain');
+  const rows = report.results.map((r) => {
+    const [bytes, net] = formatAllocation(r, plain);
+    const isPlain = r.name === 'plain';
+    return [
+      r.name,
+      formatNs(r.wallMedianNs),
+      formatNs(r.iqrNs),
+      isPlain ? '—' : formatNs(r.wallOverheadNs),
+      isPlain ? '—' : formatRatio(r.wallOverheadRatio),
+      isPlain ? '—' : formatNs(r.cpuOverheadNs),
+      isPlain ? '—' : formatRatio(r.cpuOverheadRatio),
+      bytes,
+      net,
+      r.allocationAfterFullGc ? `${r.allocationAfterFullGc.bytesPerCall.toFixed(0)} B` : '—',
+      r.gcsPerSample === undefined ? '—' : `${r.gcsPerSample}`,
+      r.gcNsPerCall === undefined ? '—' : formatNs(r.gcNsPerCall),
+      `${r.spansExported}`,
+      `${r.capturedChars}`,
+    ].join(' | ');
+  });
   return [header, rule, ...rows.map((row) => `| ${row} |`)].join('\n');
 }
 
@@ -127,6 +173,135 @@ export function markdown(reports: ScenarioReport[]): string {
       out.push(`### ${report.scenario}\n`);
       out.push('```json', JSON.stringify(report.extra, null, 2), '```', '');
     }
+  }
+  return out.join('\n');
+}
+
+/** Median and range of one figure over several runs. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+function spread(values: number[]): Spread | null {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return null;
+  const sorted = [...finite].sort((a, b) => a - b);
+  const mid = (sorted.length - 1) / 2;
+  const median = (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs: sorted.length };
+}
+
+/** One variant of one case over several runs (each run a fresh scenario process). */
+export interface RunsRow {
+  case: string;
+  variant: string;
+  wallOverheadNs: Spread | null;
+  wallOverheadRatio: Spread | null;
+  cpuOverheadNs: Spread | null;
+  cpuOverheadRatio: Spread | null;
+  bytesPerCall: Spread | null;
+  bytesAbovePlain: Spread | null;
+  /** Bytes per call in windows right after a full GC (re-optimisation included). */
+  bytesAfterFullGc: Spread | null;
+}
+
+/** Gathers the same case from every run: median and range of each figure over the runs. */
+export function summarizeRuns(runs: ScenarioReport[][]): { cases: string[]; rows: RunsRow[] } {
+  const byCase = new Map<string, CaseReport[]>();
+  for (const run of runs)
+    for (const report of run)
+      for (const c of report.cases) {
+        const list = byCase.get(c.id) ?? [];
+        list.push(c);
+        byCase.set(c.id, list);
+      }
+  const rows: RunsRow[] = [];
+  for (const [id, cases] of byCase) {
+    const variants = cases[0]!.results.map((r) => r.name);
+    for (const name of variants) {
+      const pick = (f: (r: VariantResult, plain: VariantResult) => number | null | undefined) =>
+        spread(
+          cases.flatMap((c) => {
+            const r = c.results.find((x) => x.name === name);
+            const plain = c.results.find((x) => x.name === 'plain');
+            const v = r && plain ? f(r, plain) : undefined;
+            return v === null || v === undefined ? [] : [v];
+          }),
+        );
+      const isPlain = name === 'plain';
+      rows.push({
+        case: id,
+        variant: name,
+        wallOverheadNs: isPlain ? null : pick((r) => r.wallOverheadNs),
+        wallOverheadRatio: isPlain ? null : pick((r) => r.wallOverheadRatio),
+        cpuOverheadNs: isPlain ? null : pick((r) => r.cpuOverheadNs),
+        cpuOverheadRatio: isPlain ? null : pick((r) => r.cpuOverheadRatio),
+        bytesPerCall: pick((r) => r.allocation?.bytesPerCall),
+        bytesAbovePlain: isPlain
+          ? null
+          : pick((r, plain) =>
+              r.allocation && plain.allocation
+                ? r.allocation.bytesPerCall - plain.allocation.bytesPerCall
+                : null,
+            ),
+        bytesAfterFullGc: pick((r) => r.allocationAfterFullGc?.bytesPerCall),
+      });
+    }
+  }
+  return { cases: [...byCase.keys()], rows };
+}
+
+function formatSpread(s: Spread | null, format: (v: number) => string): string {
+  if (!s) return '—';
+  return s.runs > 1 ? `${format(s.median)} (${format(s.min)}-${format(s.max)})` : format(s.median);
+}
+
+const ratioText = (v: number) => `${v.toFixed(2)}x`;
+const bytesText = (v: number) => `${v.toFixed(0)} B`;
+
+/** Forced-GC summary over runs: a headline table (Glassbox vs raw OTel) and one table per case. */
+export function runsMarkdown(
+  summary: { cases: string[]; rows: RunsRow[] },
+  titles: Record<string, string>,
+  limits: Record<string, number>,
+): string {
+  const out: string[] = [];
+  const runs = summary.rows.find((r) => r.wallOverheadRatio)?.wallOverheadRatio?.runs ?? 0;
+  out.push(`Median over ${runs} run(s), (range) across runs; each run is a fresh scenario process.\n`);
+  out.push(
+    '| case | Glassbox wall overhead ratio | target | met (median)? | Glassbox CPU overhead ratio | Glassbox bytes/call | raw OTel bytes/call | plain bytes/call | Glassbox / raw OTel bytes/call right after a full GC |',
+  );
+  out.push('|---|---:|---:|---|---:|---:|---:|---:|---:|');
+  for (const id of summary.cases) {
+    const row = (v: string) => summary.rows.find((r) => r.case === id && r.variant === v);
+    const gb = row('glassbox');
+    const limit = limits[id];
+    const met =
+      limit === undefined || !gb?.wallOverheadRatio
+        ? '—'
+        : gb.wallOverheadRatio.median <= limit
+          ? 'yes'
+          : 'no';
+    out.push(
+      `| ${id} | ${formatSpread(gb?.wallOverheadRatio ?? null, ratioText)} | ${limit === undefined ? '—' : `≤ ${limit}x`} | ${met} | ${formatSpread(gb?.cpuOverheadRatio ?? null, ratioText)} | ${formatSpread(gb?.bytesPerCall ?? null, bytesText)} | ${formatSpread(row('raw-otel')?.bytesPerCall ?? null, bytesText)} | ${formatSpread(row('plain')?.bytesPerCall ?? null, bytesText)} | ${formatSpread(gb?.bytesAfterFullGc ?? null, bytesText)} / ${formatSpread(row('raw-otel')?.bytesAfterFullGc ?? null, bytesText)} |`,
+    );
+  }
+  out.push('');
+  for (const id of summary.cases) {
+    out.push(`### ${titles[id] ?? id}\n`);
+    out.push(
+      '| variant | wall overhead vs plain | wall overhead ratio vs raw OTel | CPU overhead vs plain | CPU overhead ratio vs raw OTel | bytes allocated / call | bytes above plain | bytes / call right after a full GC |',
+    );
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of summary.rows.filter((x) => x.case === id)) {
+      out.push(
+        `| ${r.variant} | ${formatSpread(r.wallOverheadNs, formatNs)} | ${formatSpread(r.wallOverheadRatio, ratioText)} | ${formatSpread(r.cpuOverheadNs, formatNs)} | ${formatSpread(r.cpuOverheadRatio, ratioText)} | ${formatSpread(r.bytesPerCall, bytesText)} | ${formatSpread(r.bytesAbovePlain, bytesText)} | ${formatSpread(r.bytesAfterFullGc, bytesText)} |`,
+      );
+    }
+    out.push('');
   }
   return out.join('\n');
 }

@@ -20,15 +20,33 @@ export async function retrieveAsync(query: string, topK: number): Promise<{ quer
   return retrieve(query, topK);
 }
 
-export function flatOptions(quick: boolean): MeasureOptions {
-  return quick
+export function flatOptions(quick: boolean, forcedGc = false): MeasureOptions {
+  const base: MeasureOptions = quick
     ? { rounds: 8, warmupRounds: 2, callsPerSample: 1000, yieldEvery: 200, heapProbeCalls: 2000 }
     : { rounds: 90, warmupRounds: 5, callsPerSample: 2000, yieldEvery: 200, heapProbeCalls: 5000 };
+  if (!forcedGc) return base;
+  // Issue 14's measurement: a full GC before each sample, wall time including the flush, and bytes
+  // allocated per call. Same sample size as the default mode, so the two modes compare.
+  return {
+    ...base,
+    clock: 'wall',
+    forcedGc: true,
+    heapProbeCalls: 0,
+    allocationProbe: { calls: base.callsPerSample, repeats: quick ? 3 : 7 },
+  };
 }
 
-export async function runFlat(quick: boolean): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
+/** The flat workloads, for the allocation-site profile (alloc-sites.ts). */
+export const FLAT_QUERY = QUERY;
+
+export async function runFlat(
+  quick: boolean,
+  forcedGc = false,
+): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
   const sdks = await setupSdks('active');
-  const options = flatOptions(quick);
+  const options = flatOptions(quick, forcedGc);
+  const suffix = forcedGc ? '-gc' : '';
+  const how = forcedGc ? ', forced GC before each sample, wall time including the flush' : '';
 
   const syncVariants = variantsFor(
     sdks,
@@ -58,21 +76,23 @@ export async function runFlat(quick: boolean): Promise<Omit<ScenarioReport, 'blo
 
   const cases: CaseReport[] = [
     {
-      id: 'flat-sync',
-      title: 'Flat call, sync (two small arguments, small result)',
+      id: `flat-sync${suffix}`,
+      title: `Flat call, sync (two small arguments, small result${how})`,
       unit: 'call',
+      ...(forcedGc ? { clock: 'wall' as const, mode: 'forced-gc' as const } : {}),
       results: syncResults,
       targets: [overheadRatioTarget(syncResults, 1.0)],
       notes: [],
     },
     {
-      id: 'flat-async',
-      title: 'Flat call, async (awaited)',
+      id: `flat-async${suffix}`,
+      title: `Flat call, async (awaited${how})`,
       unit: 'call',
+      ...(forcedGc ? { clock: 'wall' as const, mode: 'forced-gc' as const } : {}),
       results: asyncResults,
       targets: [overheadRatioTarget(asyncResults, 1.0)],
       notes: [],
     },
   ];
-  return { scenario: 'flat', cases };
+  return { scenario: `flat${suffix}`, cases };
 }

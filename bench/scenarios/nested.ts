@@ -21,7 +21,7 @@ async function generate(question: string, docs: string[]): Promise<string> {
 
 type Pipeline = (question: string) => Promise<{ answer: string; sources: number }>;
 
-function plainPipeline(): Pipeline {
+export function plainPipeline(): Pipeline {
   return async (question) => {
     const docs = await retrieveDocs(question, 2);
     const answer = await generate(question, docs);
@@ -30,7 +30,7 @@ function plainPipeline(): Pipeline {
 }
 
 /** The same pipeline with every step traced by one SDK. */
-function tracedPipeline(sdks: Sdks, peer: PeerName): Pipeline {
+export function tracedPipeline(sdks: Sdks, peer: PeerName): Pipeline {
   const tracedRetrieve = wrap(sdks, peer, 'retrieve', 'retriever', retrieveDocs);
   const tracedGenerate = wrap(sdks, peer, 'generate', 'llm', generate);
   const answer = async (question: string) => {
@@ -41,14 +41,23 @@ function tracedPipeline(sdks: Sdks, peer: PeerName): Pipeline {
   return wrap(sdks, peer, 'answer', 'chain', answer);
 }
 
-export async function runNested(quick: boolean): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
+export const NESTED_QUESTION = QUESTION;
+
+export async function runNested(
+  quick: boolean,
+  forcedGc = false,
+): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
   const sdks = await setupSdks('active');
-  const base = flatOptions(quick);
+  const base = flatOptions(quick, forcedGc);
   const options = {
     ...base,
     callsPerSample: base.callsPerSample / 2,
     heapProbeCalls: (base.heapProbeCalls ?? 0) / 2,
+    ...(base.allocationProbe
+      ? { allocationProbe: { ...base.allocationProbe, calls: base.allocationProbe.calls / 2 } }
+      : {}),
   };
+  const suffix = forcedGc ? '-gc' : '';
   const plain = plainPipeline();
   const variants = variantsFor(
     sdks,
@@ -64,12 +73,13 @@ export async function runNested(quick: boolean): Promise<Omit<ScenarioReport, 'b
   releaseSink();
   if (sdks.strays() !== 0) throw new Error(`${sdks.strays()} spans went to no SDK's provider`);
   const nestedCase: CaseReport = {
-    id: 'nested',
-    title: 'Nested, async (a parent awaiting two traced children: 3 spans per call)',
+    id: `nested${suffix}`,
+    title: `Nested, async (a parent awaiting two traced children: 3 spans per call${forcedGc ? ', forced GC before each sample, wall time including the flush' : ''})`,
     unit: 'call',
+    ...(forcedGc ? { clock: 'wall' as const, mode: 'forced-gc' as const } : {}),
     results,
     targets: [overheadRatioTarget(results, 1.0)],
     notes: [],
   };
-  return { scenario: 'nested', cases: [nestedCase] };
+  return { scenario: `nested${suffix}`, cases: [nestedCase] };
 }

@@ -44,11 +44,25 @@ function summarize(question: string, documents: Doc[]): { answer: string; citati
   return { answer: ANSWER, citations: [documents[0]!.id, documents[1]!.id, question.slice(0, 8)] };
 }
 
-export async function runPayload(quick: boolean): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
+export async function runPayload(
+  quick: boolean,
+  forcedGc = false,
+): Promise<Omit<ScenarioReport, 'blockedConnections'>> {
   const sdks = await setupSdks('active');
-  const options: MeasureOptions = quick
+  const base: MeasureOptions = quick
     ? { rounds: 6, warmupRounds: 2, callsPerSample: 30, yieldEvery: 10, heapProbeCalls: 100 }
     : { rounds: 20, warmupRounds: 3, callsPerSample: 60, yieldEvery: 20, heapProbeCalls: 300 };
+  // Forced-GC mode (issue 14): see flatOptions.
+  const options: MeasureOptions = forcedGc
+    ? {
+        ...base,
+        clock: 'wall',
+        forcedGc: true,
+        heapProbeCalls: 0,
+        allocationProbe: { calls: base.callsPerSample, repeats: quick ? 3 : 5 },
+      }
+    : base;
+  const suffix = forcedGc ? '-gc' : '';
   const inputChars = JSON.stringify(DOCUMENTS).length;
   const variants = variantsFor(
     sdks,
@@ -64,12 +78,14 @@ export async function runPayload(quick: boolean): Promise<Omit<ScenarioReport, '
   releaseSink();
   if (sdks.strays() !== 0) throw new Error(`${sdks.strays()} spans went to no SDK's provider`);
   const payloadCase: CaseReport = {
-    id: 'payload-100kb',
-    title: `100 KB in and out (input ${(inputChars / 1024).toFixed(0)} KB of JSON, output ${(ANSWER.length / 1024).toFixed(0)} KB)`,
+    id: `payload-100kb${suffix}`,
+    title: `100 KB in and out (input ${(inputChars / 1024).toFixed(0)} KB of JSON, output ${(ANSWER.length / 1024).toFixed(0)} KB${forcedGc ? '; forced GC before each sample, wall time including the flush' : ''})`,
     unit: 'call',
+    ...(forcedGc ? { clock: 'wall' as const, mode: 'forced-gc' as const } : {}),
     results,
-    targets: [overheadRatioTarget(results, 0.1)],
+    // Issue 8: 0.1x on the default (CPU-time) measurement; issue 14: 0.15x on the forced-GC one.
+    targets: [overheadRatioTarget(results, forcedGc ? 0.15 : 0.1)],
     notes: ['captured chars/span: the longest total of string attributes seen on one exported span'],
   };
-  return { scenario: 'payload-100kb', cases: [payloadCase] };
+  return { scenario: `payload-100kb${suffix}`, cases: [payloadCase] };
 }
