@@ -1,7 +1,7 @@
 import { type ConfigIssue, GlassboxConfigError } from './errors.js';
 import type { ResolvedConfig } from './init-options.js';
 import { CONFIG_TABLE, type Env, type OptionPath, type OptionRow, SKIP } from './internal/config-table.js';
-import { checkOptions, type Rule, rules, type Shape } from './internal/option-check.js';
+import { checkOptions, type Rule, rules, type Shape } from './option-check.js';
 
 export type { BatchOptions, InitOptions, ResolvedConfig } from './init-options.js';
 export { parseBoolEnv, parseResourceAttributes } from './internal/config-table.js';

@@ -13,6 +13,6 @@ export type { CaptureSettings } from './capture-settings.js';
 export type { InstrumentationLogger } from './instrumentation-logger.js';
 export { logger } from './instrumentation-logger.js';
 export type { LogLevel } from './logger.js';
-export type { Rule, Shape } from './options-check.js';
-export { assertOptions, checkOptions, optionIssues, rules } from './options-check.js';
+export type { Rule, Shape } from './option-check.js';
+export { assertOptions, checkOptions, optionIssues, rules } from './option-check.js';
 export { isSpanType } from './span-type.js';

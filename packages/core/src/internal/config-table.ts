@@ -6,7 +6,7 @@
  */
 import type { BatchOptions, InitOptions, ResolvedConfig } from '../init-options.js';
 import type { LogLevel } from '../logger.js';
-import { type Rule, rules } from './option-check.js';
+import { type Rule, rules } from '../option-check.js';
 
 /** The environment, as `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -4,7 +4,7 @@
  * naming the full option path (`redact.keys.0`), so callers throw one `GlassboxConfigError` listing all.
  * Unknown keys are refused with the list of known keys and a "did you mean" for a near miss.
  */
-import type { ConfigIssue } from '../errors.js';
+import { type ConfigIssue, GlassboxConfigError } from './errors.js';
 
 /** A check of one option value; `expected` says in words what passes ("an integer >= 0"). */
 export interface Rule {
@@ -272,4 +272,17 @@ function editDistance(a: string, b: string, limit: number): number {
     [prev2, prev] = [prev, row];
   }
   return Math.min(prev[b.length]!, limit);
+}
+
+/** The problems of an options value against a rule (usually `rules.object(...)`), each path prefixed by `where`. */
+export function optionIssues(value: unknown, rule: Rule, where: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  rule.check(value, where, issues);
+  return issues;
+}
+
+/** Throws one `GlassboxConfigError` listing every problem of an options value (`where` names the factory). */
+export function assertOptions(value: unknown, rule: Rule, where: string): void {
+  const issues = optionIssues(value, rule, where);
+  if (issues.length > 0) throw new GlassboxConfigError(issues);
 }
