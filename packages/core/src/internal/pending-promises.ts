@@ -1,32 +1,47 @@
-import type { Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from './runtime-shape.js';
+import type { SpanPlan } from './span-plan.js';
 
 /**
- * Spans waiting on a promise. A promise that never settles and is dropped would leave its span open
- * forever, uncounted; when it is garbage collected the span ends as `abandoned` and is counted, as an
- * abandoned generator's is.
+ * A traced call waiting on a promise: everything its settlement handlers need, in one object (the two
+ * handlers close over it alone), and its place in the list of pending calls.
  *
+ * A promise that never settles and is dropped would leave its span open forever, uncounted; when it is
+ * garbage collected the span ends as `abandoned` and is counted, as an abandoned generator's is.
  * Registering every promise with a FinalizationRegistry costs ~0.5 µs (an eighth of a traced call), so
- * a pending promise is first only linked into a list (two pointer writes); a sweep every SWEEP_MS
- * registers those still pending and lets go of them. Only long-pending promises pay for registration,
- * and a dropped one is collected at most one sweep later than it would have been.
+ * a pending promise is first only linked into a list (two pointer writes); each sweep (every SWEEP_MS)
+ * registers the calls still pending since the sweep before and lets go of their promise. Only
+ * long-pending promises pay for registration, and a dropped one is collected at most two sweeps later
+ * than it would have been.
  */
-export interface PendingCall {
-  readonly span: Span;
-  readonly runtime: Runtime;
-  /** Held only until the sweep registers it; then only weakly. */
+export class PendingCall {
+  /** Held only until a sweep registers it; then only weakly. */
   promise: object | undefined;
-  readonly startMs: number;
-  done: boolean;
-  registered: boolean;
-  prev: PendingCall | undefined;
-  next: PendingCall | undefined;
+  done = false;
+  registered = false;
+  prev: PendingCall | undefined = undefined;
+  next: PendingCall | undefined = undefined;
+  /** The sweep generation the call started in (no clock read per call). */
+  readonly generation = generation;
+
+  constructor(
+    readonly plan: SpanPlan,
+    readonly span: Span,
+    readonly ctx: Context,
+    readonly thisArg: unknown,
+    readonly content: boolean | undefined,
+    readonly runtime: Runtime,
+    promise: object,
+  ) {
+    this.promise = promise;
+  }
 }
 
 const SWEEP_MS = 10_000;
 
 let head: PendingCall | undefined;
+let generation = 0;
 let sweeper: ReturnType<typeof setInterval> | undefined;
 
 const finalizer = new FinalizationRegistry<PendingCall>((call) => {
@@ -42,18 +57,9 @@ const finalizer = new FinalizationRegistry<PendingCall>((call) => {
   }
 });
 
-/** Starts watching a span's pending promise. */
-export function watchPending(span: Span, runtime: Runtime, promise: object): PendingCall {
-  const call: PendingCall = {
-    span,
-    runtime,
-    promise,
-    startMs: Date.now(),
-    done: false,
-    registered: false,
-    prev: undefined,
-    next: head,
-  };
+/** Starts watching a call's pending promise. */
+export function watchPending(call: PendingCall): PendingCall {
+  call.next = head;
   if (head !== undefined) head.prev = call;
   head = call;
   if (sweeper === undefined) {
@@ -74,10 +80,12 @@ export function settledPending(call: PendingCall): boolean {
   return true;
 }
 
-/** Registers promises pending for a sweep interval, and stops holding them. */
-export function sweep(now = Date.now()): void {
+/** Registers the calls pending since before the previous sweep (all of them with `all`), and stops holding their promises. */
+export function sweep(all = false): void {
+  const before = all ? generation + 1 : generation;
+  generation++;
   for (let call = head; call !== undefined; call = call.next) {
-    if (call.promise !== undefined && now - call.startMs >= SWEEP_MS) {
+    if (call.promise !== undefined && call.generation < before) {
       finalizer.register(call.promise, call, call);
       call.registered = true;
       call.promise = undefined;
@@ -85,7 +93,7 @@ export function sweep(now = Date.now()): void {
   }
 }
 
-/** How many spans wait on a promise (for tests). */
+/** How many calls wait on a promise (for tests). */
 export function pendingCount(): number {
   let n = 0;
   for (let call = head; call !== undefined; call = call.next) n++;

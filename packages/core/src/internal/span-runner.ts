@@ -12,7 +12,7 @@ import { recordSpanError } from './errors.js';
 import { instrumentGenerator } from './generator.js';
 import { slot } from './global-slot.js';
 import { contextWithSpan } from './layered-context.js';
-import { settledPending, watchPending } from './pending-promises.js';
+import { PendingCall, settledPending, watchPending } from './pending-promises.js';
 import { findThen, isGeneratorObject, ResultKind, resultKind } from './result-kind.js';
 import type { Runtime } from './runtime.js';
 import { captureOutput, type SpanPlan } from './span-plan.js';
@@ -164,26 +164,24 @@ function observePromise(
   runtime: Runtime,
   derive: boolean,
 ): unknown {
-  const pending = watchPending(span, runtime, promise);
-  const onFulfilled = (value: unknown) => {
-    try {
-      if (settledPending(pending)) finishValue(plan, span, ctx, value, thisArg, content, runtime);
-    } catch {
-      // Recording must never change what the caller receives.
-    }
-    return value;
-  };
+  const call = watchPending(new PendingCall(plan, span, ctx, thisArg, content, runtime, promise));
   if (derive) {
-    return promiseThen.call(promise, onFulfilled, (error: unknown) => {
-      if (settledPending(pending)) failSpan(span, error, runtime);
-      throw error;
-    });
+    return promiseThen.call(
+      promise,
+      (value: unknown) => fulfilled(call, value),
+      (error: unknown) => {
+        rejected(call, error);
+        throw error;
+      },
+    );
   }
   // Handed back itself (same object, its own properties kept); observed on the side, where nothing can
   // reject: the caller's own handlers decide what happens to a rejection.
-  promiseThen.call(promise, onFulfilled, (error: unknown) => {
-    if (settledPending(pending)) failSpan(span, error, runtime);
-  });
+  promiseThen.call(
+    promise,
+    (value: unknown) => fulfilled(call, value),
+    (error: unknown) => rejected(call, error),
+  );
   return promise;
 }
 
@@ -204,28 +202,35 @@ function observeOtherPromise(
     then = undefined;
   }
   if (typeof then !== 'function') return endUnawaited(span, promise, 'thenable');
-  const pending = watchPending(span, runtime, promise);
+  const call = watchPending(new PendingCall(plan, span, ctx, thisArg, content, runtime, promise));
   try {
     then.call(
       promise,
-      (value: unknown) => {
-        try {
-          if (settledPending(pending)) finishValue(plan, span, ctx, value, thisArg, content, runtime);
-        } catch {
-          // As in observePromise.
-        }
-      },
-      (error: unknown) => {
-        if (settledPending(pending)) failSpan(span, error, runtime);
-      },
+      (value: unknown) => void fulfilled(call, value),
+      (error: unknown) => rejected(call, error),
     );
   } catch (error) {
-    if (settledPending(pending)) {
+    if (settledPending(call)) {
       runtime.logger.once('warn', `could not observe a promise result: ${String(error)}`, 'thenable');
       endUnawaited(span, promise, 'uninspectable');
     }
   }
   return promise;
+}
+
+function fulfilled(call: PendingCall, value: unknown): unknown {
+  try {
+    if (settledPending(call)) {
+      finishValue(call.plan, call.span, call.ctx, value, call.thisArg, call.content, call.runtime);
+    }
+  } catch {
+    // Recording must never change what the caller receives.
+  }
+  return value;
+}
+
+function rejected(call: PendingCall, error: unknown): void {
+  if (settledPending(call)) failSpan(call.span, error, call.runtime);
 }
 
 /** Records a settled value: a generator keeps the span open until it is iterated; anything else ends it. */
