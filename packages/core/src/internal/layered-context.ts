@@ -23,6 +23,15 @@ const LAYER: unique symbol = Symbol.for('glassbox.layered-context.v1');
  * (setting a value copies the array, over the same base), so the parent's shadowed values are dropped
  * like the API's class drops them, and a lookup reads at most MAX_KEYS keys before asking the base.
  */
+/**
+ * The last object of each hot shape stays reachable. When a full GC collects every object of a shape
+ * (a burst of calls ends and its spans are exported), V8 drops the shape and throws away the optimised
+ * code built for it, and the next calls run unoptimised while it re-optimises (issue 14's forced-GC
+ * bench: +20-40% per call after each collection). One object per shape is the price of not falling off
+ * that cliff.
+ */
+export const keepShape: { layer?: object; pending?: object; scope?: object; span?: object } = {};
+
 export class LayeredContext implements Context {
   declare readonly [LAYER]: true;
 
@@ -31,7 +40,9 @@ export class LayeredContext implements Context {
     readonly base: Context,
     /** key0, value0, key1, value1, ...; never mutated once the layer exists. */
     readonly entries: readonly unknown[],
-  ) {}
+  ) {
+    keepShape.layer = this;
+  }
 
   getValue(key: symbol): unknown {
     const entries = this.entries;

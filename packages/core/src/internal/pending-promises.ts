@@ -1,5 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
+import { keepShape } from './layered-context.js';
 import type { Runtime } from './runtime-shape.js';
 import type { SpanPlan } from './span-plan.js';
 
@@ -59,6 +60,7 @@ const finalizer = new FinalizationRegistry<PendingCall>((call) => {
 
 /** Starts watching a call's pending promise. */
 export function watchPending(call: PendingCall): PendingCall {
+  keepShape.pending = call;
   call.next = head;
   if (head !== undefined) head.prev = call;
   head = call;

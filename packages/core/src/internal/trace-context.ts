@@ -3,6 +3,7 @@ import { ATTR } from '../attributes.js';
 import { REDACTED } from '../capture/redact.js';
 import type { TraceAttributes } from '../trace-attributes.js';
 import { capturedJson } from './capture-attribute.js';
+import { keepShape } from './layered-context.js';
 import type { Runtime } from './runtime.js';
 import { isSecretKey, safeAttributes } from './sanitize.js';
 
@@ -34,11 +35,13 @@ export function createTraceScope(
   root: Span | undefined,
   runtime: Runtime,
 ): TraceScope {
-  return {
+  const scope: TraceScope = {
     attrs,
     flat: attrs === NO_TRACE_ATTRIBUTES ? NO_FLAT_ATTRIBUTES : flattenTraceAttributes(attrs, runtime),
     root,
   };
+  keepShape.scope = scope;
+  return scope;
 }
 
 /** Whether a scope has any span attributes to apply (most traces have none). */
