@@ -3,7 +3,7 @@ import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelem
 import { ExportQueue, type ExportQueueOptions } from './export-queue.js';
 import { exportView } from './export-view.js';
 import { slot } from './global-slot.js';
-import { keepShape } from './layered-context.js';
+import { keepSpanShape } from './layered-context.js';
 import type { Runtime } from './runtime.js';
 import { applyTraceAttributes } from './trace-context.js';
 import { TRACER_NAME } from './tracer.js';
@@ -109,7 +109,7 @@ export class GlassboxSpanProcessor implements SpanProcessor {
     }
     this.#runtime.stats.spansEnded++;
     // The SDK's span shape too (see keepShape): an exported span otherwise leaves none alive.
-    keepShape.span = span;
+    keepSpanShape(span);
     // The user's processors first, so whatever they add is there when our queues export.
     for (const p of this.#extra) {
       try {

@@ -30,7 +30,18 @@ const LAYER: unique symbol = Symbol.for('glassbox.layered-context.v1');
  * bench: +20-40% per call after each collection). One object per shape is the price of not falling off
  * that cliff.
  */
-export const keepShape: { layer?: object; pending?: object; scope?: object; span?: object } = {};
+export const keepShape: { layer?: object; pending?: object; scope?: object; spans: object[]; next: number } =
+  {
+    // A few spans: a trace's root and its children differ in their attributes, so in their shapes.
+    spans: [],
+    next: 0,
+  };
+
+/** Keeps `span` among the last few spans kept reachable. */
+export function keepSpanShape(span: object): void {
+  keepShape.spans[keepShape.next] = span;
+  keepShape.next = (keepShape.next + 1) & 3;
+}
 
 export class LayeredContext implements Context {
   declare readonly [LAYER]: true;
