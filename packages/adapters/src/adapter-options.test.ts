@@ -1,4 +1,5 @@
-import { GlassboxConfigError } from '@glassbox/core';
+import type { GlassboxConfigError } from '@glassbox/core';
+import { expectConfigError } from '@glassbox/test-harness';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -30,15 +31,7 @@ import {
 // the known options and a suggestion (a privacy switch that is silently ignored exports the content the
 // user meant to keep); every documented option passes. `Required<...>` keeps the lists complete.
 
-function refusal(create: () => unknown): GlassboxConfigError {
-  try {
-    create();
-  } catch (error) {
-    expect(GlassboxConfigError.isInstance(error)).toBe(true);
-    return error as GlassboxConfigError;
-  }
-  throw new Error('expected a GlassboxConfigError');
-}
+const refusal = expectConfigError;
 
 /** Expects one unknown-option issue at `option`, suggesting `meant`. */
 function expectTypo(create: () => unknown, option: string, meant: string): GlassboxConfigError {

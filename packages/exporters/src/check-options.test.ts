@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GlassboxConfigError } from '@glassbox/core';
+import type { GlassboxConfigError } from '@glassbox/core';
+import { expectConfigError } from '@glassbox/test-harness';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConsoleExporter, type ConsoleExporterOptions, consoleExporter } from './console-exporter.js';
@@ -17,15 +18,7 @@ import { type ReadTraceFileOptions, readTraceFile } from './read-trace-file.js';
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function refusal(create: () => unknown): GlassboxConfigError {
-  try {
-    create();
-  } catch (error) {
-    expect(GlassboxConfigError.isInstance(error)).toBe(true);
-    return error as GlassboxConfigError;
-  }
-  throw new Error('expected a GlassboxConfigError');
-}
+const refusal = expectConfigError;
 
 async function accepted(exporter: SpanExporter): Promise<void> {
   expect(exporter).toBeDefined();

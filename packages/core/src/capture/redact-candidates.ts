@@ -11,6 +11,7 @@ import {
   AWS_SECRET,
   AWS_SECRET_ASSIGNMENT,
   BEARER,
+  DEFAULT_REDACT_PATTERNS,
   GITHUB,
   GOOGLE,
   JWT,
@@ -248,21 +249,8 @@ function mixed(text: string, p: number): boolean {
  */
 const SHORT_NEEDS = /sk-|x(?:ox|app-)|-----|[_=JzZ]|:\/\/[^@]*@|A[KSBCI]|earer|EARER/;
 
-const SHORT_PATTERNS = [
-  OPENAI,
-  BEARER,
-  AUTH_SCHEME,
-  AWS_KEY_ID,
-  GITHUB,
-  JWT,
-  SLACK,
-  GOOGLE,
-  STRIPE,
-  PEM,
-  URL_PASSWORD,
-  PARAM,
-  AWS_SECRET_ASSIGNMENT,
-];
+// Every default pattern but the bare AWS secret, which the short-text scan checks on its own.
+const SHORT_PATTERNS = DEFAULT_REDACT_PATTERNS.filter((pattern) => pattern !== AWS_SECRET);
 const SHORT_SCAN = new RegExp(SHORT_PATTERNS.map((p) => `(?:${p.source})`).join('|'), 'g');
 
 /** Proves in one or two class scans that no default pattern matches a short text (false: it may). */
