@@ -59,6 +59,13 @@ describe('bring-your-own OpenTelemetry', () => {
     expect(glassboxExporter.spans().map((s) => s.name)).toEqual(['handler', 'GET /ask']);
   });
 
+  it("an attached init() handle reports the counters of createSpanProcessor's processor", () => {
+    const stats = init({ logLevel: 'none' }).stats();
+    expect(stats.spansStarted).toBeGreaterThanOrEqual(2);
+    expect(stats.spansEnded).toBe(stats.spansStarted);
+    expect(stats.spansExported).toBe(glassboxExporter.spans().length);
+  });
+
   it('createSpanProcessor applies trace context attributes to other libraries spans too', async () => {
     const tracer = otelTrace.getTracer('db');
     await withTraceContext({ userId: 'u-7' }, async () => {

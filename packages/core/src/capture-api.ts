@@ -3,6 +3,7 @@ import type { CaptureSettings } from './capture-settings.js';
 import { setJsonAttribute } from './internal/capture-attribute.js';
 import { contentOverrideIn } from './internal/capture-override.js';
 import { currentRuntime } from './internal/runtime.js';
+import { contentOn } from './internal/span-plan.js';
 import { handleContentOn, handleRuntime, isSpanHandle, type SpanHandle } from './span-handle.js';
 
 /** The capture rules of a span handle's runtime, or of the current one (content switch, value limit, redactor). */
@@ -16,7 +17,7 @@ export function captureSettings(span?: SpanHandle): CaptureSettings {
  */
 export function contentCaptureEnabled(span?: SpanHandle): boolean {
   if (isSpanHandle(span)) return handleContentOn(span);
-  return contentOverrideIn() ?? currentRuntime().capture.captureContent;
+  return contentOn(contentOverrideIn(), currentRuntime());
 }
 
 /**
@@ -30,6 +31,6 @@ export function setCapturedJson(span: Span | SpanHandle, key: string, value: unk
     return;
   }
   const runtime = currentRuntime();
-  if (!always && !(contentOverrideIn() ?? runtime.capture.captureContent)) return;
+  if (!always && !contentOn(contentOverrideIn(), runtime)) return;
   setJsonAttribute(span, key, value, runtime);
 }

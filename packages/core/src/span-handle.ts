@@ -55,6 +55,7 @@ export class SpanHandle {
   readonly otelSpan: Span;
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through HandleInternals (any copy's handle).
   private _outputsSet = false;
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through HandleInternals (any copy's handle).
   private readonly _content: boolean | undefined;
   private _runtime: Runtime | undefined = undefined;
   declare readonly [HANDLE]: true;
@@ -151,7 +152,7 @@ export class SpanHandle {
   }
 
   private contentOn(): boolean {
-    return this.otelSpan.isRecording() && (this._content ?? this.runtime().capture.captureContent);
+    return this.otelSpan.isRecording() && handleContentOn(this);
   }
 }
 

@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { untilDeadline } from './deadline.js';
 import type { Runtime } from './runtime.js';
 
 /** Bounds of an export queue. */
@@ -70,28 +71,19 @@ export class ExportQueue {
    */
   async flush(deadline?: number): Promise<boolean> {
     this.disarm();
-    let timeout: Promise<void> | undefined;
-    let clear: (() => void) | undefined;
-    if (deadline !== undefined) {
-      timeout = new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        // The caller decides whether the process waits for this deadline (it keeps its own timer).
-        t.unref?.();
-        clear = () => clearTimeout(t);
-      });
-    }
+    const timeout = deadline === undefined ? undefined : untilDeadline(deadline);
     try {
       // Bounded: each round exports or drops at least one batch.
       for (let round = 0; round < 100_000 && (this.queue.length > 0 || this.inFlight); round++) {
         if (deadline !== undefined && Date.now() >= deadline) return false;
         if (this.inFlight) {
           if (timeout === undefined) await this.inFlight;
-          else await Promise.race([this.inFlight, timeout]);
+          else await Promise.race([this.inFlight, timeout.reached]);
         } else this.kick();
       }
       return this.queue.length === 0 && this.inFlight === undefined;
     } finally {
-      clear?.();
+      timeout?.cancel();
     }
   }
 

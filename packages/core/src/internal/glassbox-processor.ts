@@ -1,9 +1,10 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { untilDeadline } from './deadline.js';
 import { ExportQueue, type ExportQueueOptions } from './export-queue.js';
 import { exportView } from './export-view.js';
 import { slot } from './global-slot.js';
-import { keepSpanShape } from './layered-context.js';
+import { keepSpanShape } from './keep-shape.js';
 import type { Runtime } from './runtime.js';
 import { applyTraceAttributes } from './trace-context.js';
 import { TRACER_NAME } from './tracer.js';
@@ -202,14 +203,10 @@ export function exporterReserveMs(budgetMs: number): number {
 /** Waits for `work` until `deadline` (epoch ms) at most; failures are reported, never thrown. */
 async function settleBy(work: Promise<unknown> | undefined, deadline: number, onError: (e: unknown) => void) {
   if (work === undefined || typeof (work as { then?: unknown }).then !== 'function') return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 50);
-    timer.unref?.();
-  });
+  const timeout = untilDeadline(deadline, 50);
   try {
-    await Promise.race([work.then(undefined, onError), timeout]);
+    await Promise.race([work.then(undefined, onError), timeout.reached]);
   } finally {
-    clearTimeout(timer);
+    timeout.cancel();
   }
 }

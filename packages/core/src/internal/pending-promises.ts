@@ -1,6 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
-import { keepShape } from './layered-context.js';
+import { keepShape } from './keep-shape.js';
 import type { Runtime } from './runtime-shape.js';
 import type { SpanPlan } from './span-plan.js';
 

@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { chain, chainValue } from '../capture/serialize-read.js';
 
 /**
  * What a traced function returned, found without running any of the application's code: no getter,
@@ -24,7 +25,6 @@ export const ResultKind = {
 export type ResultKind = (typeof ResultKind)[keyof typeof ResultKind];
 
 const getPrototypeOf = Object.getPrototypeOf;
-const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const hasOwn = Object.prototype.hasOwnProperty;
 const protoOf = Object.prototype.isPrototypeOf;
 const PROMISE_PROTOTYPE = Promise.prototype;
@@ -65,20 +65,12 @@ export function isGeneratorObject(value: unknown): boolean {
 }
 
 /**
- * The `then` of an object read from its own or inherited data property, walking the prototype chain by
- * descriptor so that no getter runs; a `then` accessor counts as a thenable that cannot be read
- * (returns null). Undefined when there is no callable `then`. May throw (a Proxy in the chain).
+ * The `then` of an object, read as `value.then` would be but by descriptor (chainValue), so that no
+ * getter runs: a function, null for a `then` that cannot be read without running code (an accessor, or
+ * a Proxy in the chain), undefined when there is no callable `then`.
  */
 export function findThen(value: object): Function | null | undefined {
-  let target: object | null = value;
-  for (let depth = 0; target !== null && depth < 64; depth++) {
-    if (types.isProxy(target)) return null;
-    const descriptor = getOwnPropertyDescriptor(target, 'then');
-    if (descriptor !== undefined) {
-      if ('value' in descriptor) return typeof descriptor.value === 'function' ? descriptor.value : undefined;
-      return null;
-    }
-    target = getPrototypeOf(target);
-  }
-  return undefined;
+  const then = chainValue(value, 'then');
+  if (typeof then === 'function') return then;
+  return chain.plain ? undefined : null;
 }

@@ -1,11 +1,10 @@
 import { type Attributes, type Context, createContextKey, type Span } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
-import { REDACTED } from '../capture/redact.js';
 import type { TraceAttributes } from '../trace-attributes.js';
 import { capturedJson } from './capture-attribute.js';
-import { keepShape } from './layered-context.js';
+import { keepShape } from './keep-shape.js';
 import type { Runtime } from './runtime.js';
-import { isSecretKey, safeAttributes } from './sanitize.js';
+import { safeAttributes } from './sanitize.js';
 
 /**
  * One per `withTraceContext` scope or local root span. Mutable on purpose: `updateCurrentTrace` changes it
@@ -99,10 +98,6 @@ export function flattenTraceAttributes(attrs: TraceAttributes, runtime: Runtime)
         continue;
       }
       if (value === undefined) continue;
-      if (isSecretKey(key, runtime.capture.redactor)) {
-        out[ATTR.TRACE_METADATA_PREFIX + key] = REDACTED;
-        continue;
-      }
       const text = typeof value === 'string' ? value : capturedJson(value, runtime);
       if (text !== undefined) out[ATTR.TRACE_METADATA_PREFIX + key] = text;
     }
