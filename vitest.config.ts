@@ -33,6 +33,8 @@ export default defineConfig({
         replacement: src('./packages/core/src/instrumentation.ts'),
       },
       { find: /^@glassbox\/exporters$/, replacement: src('./packages/exporters/src/index.ts') },
+      { find: /^@glassbox\/evals$/, replacement: src('./packages/evals/src/index.ts') },
+      { find: /^@glassbox\/cli$/, replacement: src('./packages/cli/src/index.ts') },
       { find: /^@glassbox\/adapters\/(.*)$/, replacement: src('./packages/adapters/src/$1/index.ts') },
       { find: /^@glassbox\/fake-llm$/, replacement: src('./tools/fake-llm/src/index.ts') },
       { find: /^@glassbox\/test-harness$/, replacement: src('./tools/test-harness/src/index.ts') },
@@ -55,7 +57,8 @@ export default defineConfig({
       'tests/**/*.test.ts',
       'docs/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // The real-backend suites (Jaeger, Phoenix, MLflow) run with `pnpm test:backends` only.
+    exclude: ['**/node_modules/**', '**/dist/**', 'tests/backends/**'],
     testTimeout: 20000,
     hookTimeout: 20000,
     pool: 'forks',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // also rewrites `workspace:*`) would write it. `--dry-run` lists the files without writing a tarball.
 // CI builds before testing; a plain `pnpm test` on a fresh clone has no dist and skips this file.
 const root = resolve(__dirname, '..');
-const names = ['core', 'exporters', 'adapters'] as const;
+const names = ['core', 'exporters', 'adapters', 'evals', 'cli'] as const;
 const built = names.every((name) => existsSync(join(root, 'packages', name, 'dist')));
 
 const ENTRY_FILES = ['js', 'cjs', 'd.ts', 'd.cts'];
@@ -15,9 +15,20 @@ const ENTRY_FILES = ['js', 'cjs', 'd.ts', 'd.cts'];
 const ENTRIES: Record<(typeof names)[number], string[]> = {
   core: ['index', 'instrumentation'],
   exporters: ['index'],
-  adapters: ['openai', 'anthropic', 'tools', 'rewrite', 'retrieval', 'prompts', 'ai-sdk', 'langchain'].map(
-    (subpath) => `${subpath}/index`,
-  ),
+  adapters: [
+    'openai',
+    'anthropic',
+    'tools',
+    'rewrite',
+    'retrieval',
+    'prompts',
+    'ai-sdk',
+    'langchain',
+    'guardrails',
+    'mcp',
+  ].map((subpath) => `${subpath}/index`),
+  evals: ['index'],
+  cli: ['index'],
 };
 
 function packedFiles(dir: string): string[] {
@@ -70,7 +81,9 @@ describe.skipIf(!built).each(names)('@glassbox/%s tarball', (name) => {
 
   it('holds no sources, tests, fixtures or build config', () => {
     const dist = files.filter((f) => f.startsWith('dist/'));
-    expect(dist.filter((f) => !/\.(js|cjs|d\.ts|d\.cts|js\.map|cjs\.map)$/.test(f))).toEqual([]);
+    // The CLI also ships the viewer's page (built into dist/web/ by its tsup config).
+    const page = name === 'cli' ? ['dist/web/app.css', 'dist/web/index.html'] : [];
+    expect(dist.filter((f) => !/\.(js|cjs|d\.ts|d\.cts|js\.map|cjs\.map)$/.test(f))).toEqual(page);
     expect(files.filter((f) => /(^|\/)(src|tests?|__tests__|__fixtures__|node_modules)\//.test(f))).toEqual(
       [],
     );
@@ -97,7 +110,7 @@ describe.skipIf(!built).each(names)('@glassbox/%s tarball', (name) => {
   it('has a README, the Apache-2.0 text and the npm page fields', () => {
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme.startsWith(`# ${pkg.name}\n`)).toBe(true);
-    expect(readme).toContain(`npm install ${pkg.name}`);
+    expect(readme).toMatch(new RegExp(`npm install (-g )?${pkg.name.replace('/', '\\/')}`));
     expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
     expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toContain('Version 2.0, January 2004');
     expect(pkg.license).toBe('Apache-2.0');

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 // The shape a maintainer checks: no import circle, no source file over 400 lines, a small public entry
 // for core, and no public type declared under `internal/`.
 const root = resolve(__dirname, '..');
-const packages = ['core', 'exporters', 'adapters'].map((name) => join(root, 'packages', name, 'src'));
+const packages = ['core', 'exporters', 'adapters', 'evals', 'cli'].map((name) =>
+  join(root, 'packages', name, 'src'),
+);
 
 function sources(dir: string): string[] {
   const out: string[] = [];
@@ -78,7 +80,13 @@ describe('source shape', () => {
   });
 
   it('declares no exported public type of an entry point under internal/', () => {
-    const entries = ['core/src/index.ts', 'core/src/instrumentation.ts', 'exporters/src/index.ts'];
+    const entries = [
+      'core/src/index.ts',
+      'core/src/instrumentation.ts',
+      'exporters/src/index.ts',
+      'evals/src/index.ts',
+      'cli/src/index.ts',
+    ];
     const offenders = entries.flatMap((entry) =>
       [...readFileSync(join(root, 'packages', entry), 'utf8').matchAll(/from '(\.\/internal\/[^']+)'/g)].map(
         (m) => `${entry}: ${m[1]}`,

@@ -1,6 +1,8 @@
-// The support assistant: rewrite the question, retrieve articles, let the LLM call a tool, answer.
-// Every step is traced with a Glassbox adapter; the root of each conversation turn is `support_turn`.
+// The support assistant: check the question for prompt injection, rewrite it, retrieve articles, let the
+// LLM call a tool, answer. Every step is traced with a Glassbox adapter; the root of each conversation
+// turn is `support_turn`.
 
+import { type GuardrailVerdict, traceGuardrail } from '@glassbox/adapters/guardrails';
 import { definePrompt } from '@glassbox/adapters/prompts';
 import { traceRetriever } from '@glassbox/adapters/retrieval';
 import { traceRewrite } from '@glassbox/adapters/rewrite';
@@ -44,7 +46,31 @@ export interface Turn {
   answer: string;
   traceId: string;
   spanId: string;
+  /** True when the prompt-injection guardrail stopped the question before any LLM call. */
+  blocked: boolean;
 }
+
+// Phrases of the usual "forget your instructions" attacks; a real check would be a classifier model.
+const INJECTION_PATTERNS: [RegExp, string][] = [
+  [
+    /\b(ignore|disregard|forget)\b.{0,30}\b(previous|prior|above|your)\b.{0,20}\b(instructions|rules|prompt)/i,
+    'instruction override',
+  ],
+  [/\b(reveal|print|show)\b.{0,30}\bsystem prompt\b/i, 'system prompt extraction'],
+  [/\byou are now\b|\bdeveloper mode\b/i, 'role hijack'],
+];
+
+/** The GUARDRAIL step before any LLM call: a question that tries to override the assistant's rules is blocked. */
+export const checkPromptInjection = traceGuardrail(
+  function checkPromptInjection(question: string): GuardrailVerdict {
+    const hits = INJECTION_PATTERNS.filter(([pattern]) => pattern.test(question)).map(([, why]) => why);
+    if (hits.length === 0) return { decision: 'pass', score: 0 };
+    return { decision: 'block', reason: hits.join(', '), score: Math.min(1, 0.6 + 0.2 * hits.length) };
+  },
+  { name: 'prompt-injection', policy: 'no-instruction-override' },
+);
+
+const REFUSAL = 'Sorry, I can only help with orders, returns and our products.';
 
 export interface Assistant {
   ask(question: string): Promise<Turn>;
@@ -121,6 +147,10 @@ export async function createAssistant(openai: OpenAI, indexClient: OpenAI): Prom
   const ask = trace(
     async function supportTurn(question: string): Promise<Turn> {
       const root = currentSpan();
+      const ids = { traceId: root?.traceId ?? '', spanId: root?.spanId ?? '' };
+      // Before the question reaches any model: a blocked one gets a fixed answer and costs nothing.
+      if (checkPromptInjection(question).decision === 'block')
+        return { answer: REFUSAL, ...ids, blocked: true };
       const query = await rewriteQuery(question);
       const hits = await search(query);
       const articles = hits.map((h) => `[${h.id}] ${h.metadata.title}: ${h.content}`).join('\n');
@@ -135,9 +165,7 @@ export async function createAssistant(openai: OpenAI, indexClient: OpenAI): Prom
         });
         const message = completion.choices[0]!.message;
         const calls = (message.tool_calls ?? []).filter((call) => call.type === 'function');
-        if (calls.length === 0) {
-          return { answer: message.content ?? '', traceId: root?.traceId ?? '', spanId: root?.spanId ?? '' };
-        }
+        if (calls.length === 0) return { answer: message.content ?? '', ...ids, blocked: false };
         messages.push(message);
         // Each call is an `execute_tool` span; a failing tool becomes an error message for the model.
         for (const call of calls) messages.push(await tools.respond(call));

@@ -27,5 +27,6 @@ export default defineConfig({
     /^ai(\/|$)/,
     /^@ai-sdk\//,
     /^@langchain\//,
+    /^@modelcontextprotocol\//,
   ],
 });

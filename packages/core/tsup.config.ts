@@ -9,5 +9,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // `import.meta.url` in the CJS build too (cost/bundled-prices.ts loads genai-prices with createRequire).
+  shims: true,
   tsconfig: '../../tsconfig.base.json',
 });

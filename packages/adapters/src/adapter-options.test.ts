@@ -10,6 +10,12 @@ import {
 } from './ai-sdk/index.js';
 import { type TraceAnthropicOptions, traceAnthropic } from './anthropic/index.js';
 import { GlassboxCallbackHandler, type GlassboxCallbackHandlerOptions } from './langchain/index.js';
+import {
+  type TraceMcpClientOptions,
+  type TraceMcpServerOptions,
+  traceMcpClient,
+  traceMcpServer,
+} from './mcp/index.js';
 import { type TraceOpenAIOptions, traceOpenAI } from './openai/index.js';
 import { type DefinePromptOptions, definePrompt } from './prompts/index.js';
 import { type TraceRetrieverOptions, traceRetriever } from './retrieval/index.js';
@@ -124,7 +130,11 @@ describe('adapter options', () => {
       'ToolRegistry.similarityTreshold',
       'similarityThreshold',
     );
-    const documented: Required<ToolRegistryOptions> = { similarityThreshold: 0.8, similarity: () => 0 };
+    const documented: Required<ToolRegistryOptions> = {
+      similarityThreshold: 0.8,
+      similarity: () => 0,
+      mcpClients: [],
+    };
     const registry = new ToolRegistry([defineTool(toolOptions)], documented);
     expectTypo(
       () => registry.report({ provder: 'anthropic' } as never),
@@ -139,6 +149,31 @@ describe('adapter options', () => {
     ]);
     const report: Required<ToolReportOptions> = { provider: 'anthropic', similarityThreshold: 0.5 };
     expect(registry.report(report).tools).toHaveLength(1);
+  });
+
+  it('traceMcpClient and traceMcpServer', () => {
+    const client = () => ({ request: async () => ({}), _requestHandlers: new Map() });
+    expectTypo(
+      () => traceMcpClient(client(), { enrichToolSpan: false } as never),
+      'traceMcpClient.enrichToolSpan',
+      'enrichToolSpans',
+    );
+    expectTypo(
+      () => traceMcpServer(client(), { captureContnet: false } as never),
+      'traceMcpServer.captureContnet',
+      'captureContent',
+    );
+    expect(refusal(() => traceMcpClient({} as never)).issues[0]!.option).toBe('traceMcpClient');
+    expect(refusal(() => traceMcpServer({ request: () => 1 })).issues[0]!.option).toBe('traceMcpServer');
+    const clientOptions: Required<TraceMcpClientOptions> = {
+      captureContent: false,
+      attributes: { 'app.team': 'search' },
+      enrichToolSpans: false,
+    };
+    const serverOptions: Required<TraceMcpServerOptions> = { captureContent: true, attributes: {} };
+    const c = client();
+    expect(traceMcpClient(c, clientOptions)).toBe(c);
+    expect(traceMcpServer(c, serverOptions)).toBe(c);
   });
 
   it('traceRewrite and measureRewrite', () => {

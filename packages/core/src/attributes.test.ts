@@ -10,7 +10,9 @@ describe('the attribute table', () => {
     const names = Object.values(ATTR);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names)
-      expect(name).toMatch(/^(glassbox\.|gen_ai\.|session\.id$|user\.id$|error\.type$|server\.)/);
+      expect(name).toMatch(
+        /^(glassbox\.|gen_ai\.|session\.id$|user\.id$|error\.type$|server\.|client\.|mcp\.|jsonrpc\.|rpc\.|network\.)/,
+      );
   });
 
   it('every name is explained in docs/concepts.md (in full or as a `.suffix` of its family)', () => {

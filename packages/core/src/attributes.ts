@@ -101,6 +101,53 @@ export const ATTR = {
   FEEDBACK_SOURCE: 'glassbox.feedback.source',
   FEEDBACK_TARGET_TRACE_ID: 'glassbox.feedback.target.trace_id',
   FEEDBACK_TARGET_SPAN_ID: 'glassbox.feedback.target.span_id',
+  FEEDBACK_SOURCE_ID: 'glassbox.feedback.source.id',
+  FEEDBACK_EXPECTATIONS: 'glassbox.feedback.expectations',
+
+  // Evaluation results (OpenTelemetry GenAI `gen_ai.evaluation.result` event) and eval runs.
+  GEN_AI_EVALUATION_RESULT_EVENT: 'gen_ai.evaluation.result',
+  GEN_AI_EVALUATION_NAME: 'gen_ai.evaluation.name',
+  GEN_AI_EVALUATION_SCORE_VALUE: 'gen_ai.evaluation.score.value',
+  GEN_AI_EVALUATION_SCORE_LABEL: 'gen_ai.evaluation.score.label',
+  GEN_AI_EVALUATION_EXPLANATION: 'gen_ai.evaluation.explanation',
+  EVAL_RUN_ID: 'glassbox.eval.run_id',
+  EVAL_EXAMPLE_ID: 'glassbox.eval.example_id',
+
+  // Cost (USD), per LLM/embedding span and summed on each trace's root span.
+  GEN_AI_USAGE_COST: 'gen_ai.usage.cost',
+  COST_INPUT_USD: 'glassbox.cost.input_usd',
+  COST_OUTPUT_USD: 'glassbox.cost.output_usd',
+  COST_CACHE_READ_USD: 'glassbox.cost.cache_read_usd',
+  COST_CACHE_WRITE_USD: 'glassbox.cost.cache_write_usd',
+  COST_PRICE_SOURCE: 'glassbox.cost.price_source',
+  TRACE_COST_USD: 'glassbox.trace.cost_usd',
+  TRACE_INPUT_TOKENS: 'glassbox.trace.input_tokens',
+  TRACE_OUTPUT_TOKENS: 'glassbox.trace.output_tokens',
+  TRACE_OVER_BUDGET: 'glassbox.trace.over_budget',
+  TRACE_BUDGET_USD: 'glassbox.trace.budget_usd',
+
+  // Guardrails.
+  GUARDRAIL_NAME: 'glassbox.guardrail.name',
+  GUARDRAIL_DECISION: 'glassbox.guardrail.decision',
+  GUARDRAIL_REASON: 'glassbox.guardrail.reason',
+  GUARDRAIL_SCORE: 'glassbox.guardrail.score',
+  GUARDRAIL_POLICY: 'glassbox.guardrail.policy',
+  GUARDRAIL_BLOCKED_EVENT: 'glassbox.guardrail.blocked',
+
+  // MCP (OpenTelemetry MCP conventions) and JSON-RPC.
+  MCP_METHOD_NAME: 'mcp.method.name',
+  MCP_SESSION_ID: 'mcp.session.id',
+  MCP_PROTOCOL_VERSION: 'mcp.protocol.version',
+  MCP_RESOURCE_URI: 'mcp.resource.uri',
+  GEN_AI_PROMPT_NAME: 'gen_ai.prompt.name',
+  JSONRPC_REQUEST_ID: 'jsonrpc.request.id',
+  JSONRPC_PROTOCOL_VERSION: 'jsonrpc.protocol.version',
+  RPC_RESPONSE_STATUS_CODE: 'rpc.response.status_code',
+  NETWORK_TRANSPORT: 'network.transport',
+  NETWORK_PROTOCOL_NAME: 'network.protocol.name',
+  NETWORK_PROTOCOL_VERSION: 'network.protocol.version',
+  CLIENT_ADDRESS: 'client.address',
+  CLIENT_PORT: 'client.port',
 } as const;
 
 /** A span attribute name written by Glassbox. */

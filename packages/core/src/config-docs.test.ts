@@ -12,6 +12,20 @@ const docPath = join(root, 'docs/configuration.md');
 const START = '<!-- config-table:start -->';
 const END = '<!-- config-table:end -->';
 const rows = Object.entries(CONFIG_TABLE) as [string, OptionRow<unknown>][];
+/**
+ * Env vars that are not `init()` options, with the folder whose code reads them: the viewer's settings
+ * (`glassbox ui`) and switches of our own test suites.
+ */
+const OTHER_ENV = new Map([
+  ['GLASSBOX_UI_PORT', 'packages/cli/src'],
+  ['GLASSBOX_UI_HOST', 'packages/cli/src'],
+  ['GLASSBOX_UI_DB', 'packages/cli/src'],
+  ['GLASSBOX_UI_TOKEN', 'packages/cli/src'],
+  ['GLASSBOX_CHROMIUM', 'packages/cli/tests/web'],
+  ['GLASSBOX_REQUIRE_BROWSER', 'packages/cli/tests/web'],
+  ['GLASSBOX_SHOTS_DIR', 'packages/cli/tests/web'],
+  ['GLASSBOX_BACKENDS_CACHE', 'tests/backends'],
+]);
 const envNames = new Set(rows.flatMap(([, row]) => row.env.map((e) => e.name)));
 
 /** The markdown table of every option, as docs/configuration.md carries it. */
@@ -78,21 +92,37 @@ describe('docs/configuration.md', () => {
     const unknown = new Set<string>();
     for (const file of files)
       for (const [name] of readFileSync(file, 'utf8').matchAll(/\bGLASSBOX_[A-Z0-9_]*[A-Z0-9]\b/g))
-        if (!envNames.has(name)) unknown.add(`${name} (${file.slice(root.length)})`);
+        if (!envNames.has(name) && !OTHER_ENV.has(name)) unknown.add(`${name} (${file.slice(root.length)})`);
     expect([...unknown]).toEqual([]);
+  });
+
+  it('every env var outside the table is read by the code that owns it', () => {
+    for (const [name, owner] of OTHER_ENV) {
+      const dir = join(root, owner);
+      const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('node_modules'))
+        .map((f) => readFileSync(join(dir, f), 'utf8'));
+      expect(
+        sources.some((s) => s.includes(`'${name}'`) || s.includes(`.${name}`)),
+        `${name} is not read under ${owner}`,
+      ).toBe(true);
+    }
   });
 });
 
 describe('the JSDoc of InitOptions and BatchOptions', () => {
   it('names the env vars and defaults of the table', () => {
-    const source = readFileSync(fileURLToPath(new URL('./init-options.ts', import.meta.url)), 'utf8');
+    const source = ['./init-options.ts', './cost/price-table.ts']
+      .map((file) => readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8'))
+      .join('\n');
     const seen = new Set<string>();
     for (const [, iface, body] of source.matchAll(
-      /export interface (InitOptions|BatchOptions) \{([\s\S]*?)\n\}/g,
+      /export interface (InitOptions|BatchOptions|BudgetOptions) \{([\s\S]*?)\n\}/g,
     )) {
       for (const [, doc, key] of body!.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(\w+)\?:/g)) {
-        if (key === 'batch') continue;
-        const path = iface === 'BatchOptions' ? `batch.${key}` : key!;
+        if (key === 'batch' || key === 'budget') continue;
+        const group = iface === 'BatchOptions' ? 'batch.' : iface === 'BudgetOptions' ? 'budget.' : '';
+        const path = `${group}${key}`;
         const row = (CONFIG_TABLE as Record<string, OptionRow<unknown>>)[path];
         expect(row, `${path} is documented in init-options.ts but not in the table`).toBeDefined();
         const named = [...doc!.matchAll(/\b(?:OTEL|GLASSBOX)_[A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]);

@@ -44,6 +44,8 @@ describe('resolveConfig: argument > env var > default', () => {
       batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 1000, exportTimeoutMs: 30000 },
       shutdownTimeoutMs: 5000,
       enabled: true,
+      prices: {},
+      budget: { perTraceUsd: undefined },
       warnings: [],
     } satisfies ResolvedConfig);
   });
@@ -76,6 +78,7 @@ describe('resolveConfig: argument > env var > default', () => {
         OTEL_BSP_EXPORT_TIMEOUT: '1000',
         GLASSBOX_SHUTDOWN_TIMEOUT_MS: '250',
         OTEL_SDK_DISABLED: 'true',
+        GLASSBOX_BUDGET_PER_TRACE_USD: '0.05',
       },
     );
     expect(c).toEqual({
@@ -92,6 +95,8 @@ describe('resolveConfig: argument > env var > default', () => {
       batch: { maxQueueSize: 100, maxExportBatchSize: 50, scheduledDelayMs: 50, exportTimeoutMs: 1000 },
       shutdownTimeoutMs: 250,
       enabled: false,
+      prices: {},
+      budget: { perTraceUsd: 0.05 },
       warnings: [],
     } satisfies ResolvedConfig);
     // Every env var of the table was exercised above, except the ones that lose to another.
@@ -114,6 +119,7 @@ describe('resolveConfig: argument > env var > default', () => {
         'GLASSBOX_SHUTDOWN_TIMEOUT_MS',
         'GLASSBOX_ENABLED',
         'OTEL_SDK_DISABLED',
+        'GLASSBOX_BUDGET_PER_TRACE_USD',
       ]),
     );
   });
@@ -264,7 +270,7 @@ describe('resolveConfig: errors', () => {
       message: expect.stringMatching(/did you mean `exportMode`\?$/),
     });
     expect(casing!.message).toMatch(/did you mean `serviceName`\?$/);
-    expect(far!.message).toMatch(/^unknown option \(known: serviceName, .*enabled\)$/);
+    expect(far!.message).toMatch(/^unknown option \(known: serviceName, .*enabled, prices, budget\)$/);
     expect(issuesOf({ redact: { kyes: [] } })[0]).toMatchObject({ option: 'redact.kyes' });
   });
 

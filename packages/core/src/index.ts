@@ -10,9 +10,10 @@ export {
   withRemoteParent,
   withTraceContext,
 } from './context.js';
+export type { BudgetOptions, ModelPrice, PriceTable } from './cost/price-table.js';
 export type { ConfigIssue } from './errors.js';
 export { GlassboxConfigError } from './errors.js';
-export type { Feedback } from './feedback.js';
+export type { Feedback, FeedbackSourceType } from './feedback.js';
 export { logFeedback } from './feedback.js';
 export type { Glassbox, Stats } from './glassbox.js';
 export { createSpanProcessor, init } from './init.js';

@@ -1,5 +1,6 @@
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RedactOptions } from './capture/redact.js';
+import type { BudgetOptions, PriceTable } from './cost/price-table.js';
 import type { LogLevel } from './logger.js';
 
 /** Options of `init` (and of `createSpanProcessor`); each can also come from the env var named beside it. */
@@ -30,6 +31,10 @@ export interface InitOptions {
   shutdownTimeoutMs?: number;
   /** `GLASSBOX_ENABLED` (and `OTEL_SDK_DISABLED=true`): `false` makes every traced call a plain call. */
   enabled?: boolean;
+  /** Model prices (USD per million tokens) used before the bundled table, or `false` for no cost attributes. */
+  prices?: PriceTable | false;
+  /** Per-trace cost limits. */
+  budget?: BudgetOptions;
 }
 
 /** Bounds of the batch processor in front of each exporter. */
@@ -59,6 +64,8 @@ export interface ResolvedConfig {
   batch: Required<BatchOptions>;
   shutdownTimeoutMs: number;
   enabled: boolean;
+  prices: PriceTable | false;
+  budget: { perTraceUsd: number | undefined };
   /** Problems that did not stop resolution (a value adjusted); `init` reports them through its logger. */
   warnings: string[];
 }

@@ -49,7 +49,7 @@ describe('exporter options', () => {
         compression: 'gzip',
       },
       { url: 'http://127.0.0.1:4318/v1/traces', protocol: 'http/protobuf', compression: 'none' },
-      { preset: 'jaeger' },
+      { preset: 'jaeger', conventions: 'glassbox' },
       { preset: 'phoenix', baseUrl: 'http://127.0.0.1:6006', apiKey: 'k', projectName: 'support-bot' },
       { preset: 'langfuse', baseUrl: 'http://127.0.0.1:3000', publicKey: 'pk-lf-1', secretKey: 'sk-lf-1' },
       { preset: 'mlflow', baseUrl: 'http://127.0.0.1:5000', experimentId: '42' },

@@ -193,3 +193,48 @@ describe('consoleExporter', () => {
     expect((exporter as unknown as { timer?: NodeJS.Timeout }).timer).toBeUndefined();
   });
 });
+
+describe('consoleExporter: cost and guardrails', () => {
+  it('shows each LLM call its cost, the trace total on the root, and a blocked guardrail at a glance', async () => {
+    const { send, text } = setup();
+    const spans = recordSpans((tracer) => {
+      const root = tracer.startSpan('answer', {
+        attributes: {
+          [ATTR.SPAN_TYPE]: 'CHAIN',
+          [ATTR.TRACE_COST_USD]: 0.000195,
+          [ATTR.TRACE_INPUT_TOKENS]: 1000,
+          [ATTR.TRACE_OUTPUT_TOKENS]: 100,
+          [ATTR.TRACE_OVER_BUDGET]: true,
+          [ATTR.TRACE_BUDGET_USD]: 0.0001,
+        },
+      });
+      const guard = child(tracer, root, 'guardrail prompt-injection');
+      guard.setAttributes({
+        [ATTR.SPAN_TYPE]: 'GUARDRAIL',
+        [ATTR.GUARDRAIL_DECISION]: 'block',
+        [ATTR.GUARDRAIL_REASON]: 'instruction override',
+      });
+      guard.end();
+      const llm = child(tracer, root, 'chat gpt-4o-mini');
+      llm.setAttributes({
+        [ATTR.SPAN_TYPE]: 'LLM',
+        [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: 1000,
+        [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: 100,
+        [ATTR.GEN_AI_USAGE_COST]: 0.000195,
+      });
+      llm.end();
+      const pass = child(tracer, root, 'guardrail pii');
+      pass.setAttributes({ [ATTR.SPAN_TYPE]: 'GUARDRAIL', [ATTR.GUARDRAIL_DECISION]: 'pass' });
+      pass.end();
+      root.end();
+    });
+    await send(spans);
+    const traceId = spans[0]!.spanContext().traceId;
+    expect(text()).toEqual([
+      `answer [CHAIN] N ms Σ trace $0.000195, 1000 in / 100 out over budget ($0.0001) ⛔ 1 blocked · trace ${traceId}`,
+      '├─ guardrail prompt-injection [GUARDRAIL] N ms ⛔ BLOCKED: instruction override',
+      '├─ chat gpt-4o-mini [LLM] N ms tokens 1000 in / 100 out $0.000195',
+      '└─ guardrail pii [GUARDRAIL] N ms ✓ pass',
+    ]);
+  });
+});

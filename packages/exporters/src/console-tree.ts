@@ -18,6 +18,12 @@ const SHOWN = new Set<string>([
   ATTR.GEN_AI_USAGE_INPUT_TOKENS,
   ATTR.GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR.REWRITE_FLAGGED,
+  ATTR.GEN_AI_USAGE_COST,
+  ATTR.TRACE_COST_USD,
+  ATTR.TRACE_INPUT_TOKENS,
+  ATTR.TRACE_OUTPUT_TOKENS,
+  ATTR.TRACE_OVER_BUDGET,
+  ATTR.GUARDRAIL_DECISION,
 ]);
 
 /** Renders spans of one trace as trees: every span whose parent is not among them starts a tree. */
@@ -26,7 +32,10 @@ export function renderTree(spans: ReadableSpan[], style: TreeStyle): string[] {
   const c = palette(style.colors);
   const lines: string[] = [];
   for (const root of roots) {
-    lines.push(`${label(root.span, style, c)} ${c.dim(`· trace ${root.span.spanContext().traceId}`)}`);
+    const summary = traceSummary(root, c);
+    lines.push(
+      `${label(root.span, style, c)}${summary} ${c.dim(`· trace ${root.span.spanContext().traceId}`)}`,
+    );
     pushDetails(lines, root, root.children.length > 0 ? c.dim('│  ') : '   ', style, c);
     pushChildren(lines, root, '', style, c);
   }
@@ -103,6 +112,14 @@ function label(span: ReadableSpan, style: TreeStyle, c: Palette): string {
     parts.push(c.magenta(`tokens ${tokensIn} in / ${tokensOut} out`));
   else if (tokensIn !== undefined) parts.push(c.magenta(`tokens ${tokensIn} in`));
   else if (tokensOut !== undefined) parts.push(c.magenta(`tokens ${tokensOut} out`));
+  const cost = attrs[ATTR.GEN_AI_USAGE_COST];
+  if (typeof cost === 'number') parts.push(c.magenta(formatUsd(cost)));
+  const decision = attrs[ATTR.GUARDRAIL_DECISION];
+  if (decision === 'block') {
+    const reason = attrs[ATTR.GUARDRAIL_REASON];
+    parts.push(c.red(reason ? `⛔ BLOCKED: ${oneLine(reason, style.maxValueChars)}` : '⛔ BLOCKED'));
+  } else if (decision === 'modify') parts.push(c.yellow('✎ modified'));
+  else if (decision === 'pass') parts.push(c.dim('✓ pass'));
   if (attrs[ATTR.REWRITE_FLAGGED] === true || span.events.some((e) => e.name === ATTR.REWRITE_FLAG_EVENT)) {
     parts.push(c.yellow('⚠ flagged'));
   }
@@ -112,6 +129,43 @@ function label(span: ReadableSpan, style: TreeStyle, c: Palette): string {
     parts.push(c.red(message ? `✗ ERROR: ${oneLine(message, style.maxValueChars)}` : '✗ ERROR'));
   }
   return parts.join(' ');
+}
+
+/**
+ * The root line's trace summary: total cost and tokens of its LLM calls (summed by the span processor
+ * onto the root), the budget flag, and how many guardrails blocked in the tree.
+ */
+function traceSummary(root: Node, c: Palette): string {
+  const attrs = root.span.attributes;
+  const parts: string[] = [];
+  const cost = attrs[ATTR.TRACE_COST_USD];
+  const tokensIn = attrs[ATTR.TRACE_INPUT_TOKENS];
+  const tokensOut = attrs[ATTR.TRACE_OUTPUT_TOKENS];
+  const total: string[] = [];
+  if (typeof cost === 'number') total.push(formatUsd(cost));
+  if (typeof tokensIn === 'number' || typeof tokensOut === 'number')
+    total.push(`${tokensIn ?? 0} in / ${tokensOut ?? 0} out`);
+  if (total.length > 0) parts.push(c.magenta(`Σ trace ${total.join(', ')}`));
+  if (attrs[ATTR.TRACE_OVER_BUDGET] === true) {
+    parts.push(c.red(`over budget (${formatUsd(Number(attrs[ATTR.TRACE_BUDGET_USD]))})`));
+  }
+  let blocked = 0;
+  const walk = (node: Node) => {
+    if (node !== root && node.span.attributes[ATTR.GUARDRAIL_DECISION] === 'block') blocked++;
+    for (const child of node.children) walk(child);
+  };
+  walk(root);
+  if (blocked > 0) parts.push(c.red(`⛔ ${blocked} blocked`));
+  return parts.length > 0 ? ` ${parts.join(' ')}` : '';
+}
+
+/** A USD amount with enough decimals for a fraction of a cent: `$1.23`, `$0.0123`, `$0.000195`, `$0.0000002`. */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return '$?';
+  if (usd === 0) return '$0';
+  const decimals = Math.min(10, Math.max(2, 2 - Math.floor(Math.log10(Math.abs(usd)))));
+  // Three significant digits, without trailing zeros past the cents.
+  return `$${usd.toFixed(decimals).replace(/(\.\d{2}\d*?)0+$/, '$1')}`;
 }
 
 /** One line, no control characters (an LLM's output must not drive the terminal), at most `max` characters. */

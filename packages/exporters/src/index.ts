@@ -5,7 +5,13 @@ export { InMemoryExporter } from './in-memory-exporter.js';
 export type { JsonFileExporterOptions } from './json-file-exporter.js';
 export { JsonFileExporter, jsonFileExporter } from './json-file-exporter.js';
 export { OtlpExporter, otlpExporter } from './otlp-exporter.js';
-export type { OtlpCompression, OtlpExporterOptions, OtlpPreset, OtlpProtocol } from './otlp-options.js';
+export type {
+  OtlpCompression,
+  OtlpConventions,
+  OtlpExporterOptions,
+  OtlpPreset,
+  OtlpProtocol,
+} from './otlp-options.js';
 export type {
   ReadTraceFileOptions,
   TraceFileLineError,

@@ -23,6 +23,7 @@ describe('resolveOtlpConfig: standard settings', () => {
       shutdownTimeoutMs: 1000,
       compression: 'none',
       resourceAttributes: {},
+      conventions: 'glassbox',
     });
   });
 
@@ -144,7 +145,7 @@ describe('resolveOtlpConfig: the options object', () => {
   it('refuses unknown options with the known ones and a suggestion, and names wrong types', () => {
     const error = configError({ headrs: { a: 'b' } } as never);
     expect(error.message).toBe(
-      'Glassbox: invalid option `otlpExporter.headrs`: unknown option (known: preset, endpoint, url, ' +
+      'Glassbox: invalid option `otlpExporter.headrs`: unknown option (known: preset, conventions, endpoint, url, ' +
         'protocol, headers, timeoutMs, shutdownTimeoutMs, compression, baseUrl, apiKey, projectName, ' +
         'publicKey, secretKey, experimentId); did you mean `headers`?',
     );

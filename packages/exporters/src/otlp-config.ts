@@ -4,6 +4,7 @@ import { milliseconds, optionIssues } from './check-options.js';
 import type {
   Found,
   OtlpCompression,
+  OtlpConventions,
   OtlpExporterOptions,
   OtlpPreset,
   OtlpProtocol,
@@ -20,6 +21,14 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1000;
 const PRESETS: readonly OtlpPreset[] = ['jaeger', 'phoenix', 'langfuse', 'mlflow'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
 const COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
+const CONVENTIONS: readonly OtlpConventions[] = ['glassbox', 'openinference', 'mlflow', 'langfuse'];
+/** What each preset's backend reads best; without a preset, Glassbox's own keys only. */
+const PRESET_CONVENTIONS: Record<OtlpPreset, OtlpConventions> = {
+  jaeger: 'glassbox',
+  phoenix: 'openinference',
+  mlflow: 'mlflow',
+  langfuse: 'langfuse',
+};
 const GRPC_HINT = ' (gRPC is not supported; every backend here accepts http/protobuf)';
 const PRESET_ONLY: Record<string, readonly OtlpPreset[]> = {
   baseUrl: ['phoenix', 'langfuse', 'mlflow'],
@@ -53,6 +62,7 @@ const HTTP_URL = rules.custom('an http(s) URL', (v) => typeof v === 'string' && 
 /** The options of `otlpExporter`; values from env vars, and the preset's URLs, are checked as they resolve. */
 const OPTIONS = rules.object({
   preset: rules.oneOf(PRESETS),
+  conventions: rules.oneOf(CONVENTIONS),
   endpoint: HTTP_URL,
   url: HTTP_URL,
   protocol: PROTOCOL,
@@ -122,6 +132,13 @@ export function resolveOtlpConfig(
     );
   }
 
+  // Phoenix answers 415 to OTLP/JSON: refuse it here rather than lose every export.
+  if (preset === 'phoenix' && protocol?.value === 'http/json') {
+    issues.push(
+      issue('protocol', protocol, "Phoenix accepts only 'http/protobuf' on /v1/traces, got 'http/json'"),
+    );
+  }
+
   const compression = pick(
     'compression',
     'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
@@ -173,6 +190,7 @@ export function resolveOtlpConfig(
     shutdownTimeoutMs,
     compression: (compression?.value ?? 'none') as OtlpCompression,
     resourceAttributes: presetConfig?.resourceAttributes ?? {},
+    conventions: options.conventions ?? (preset ? PRESET_CONVENTIONS[preset] : 'glassbox'),
   };
 }
 

@@ -9,8 +9,9 @@ import {
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createdBy } from './check-options.js';
+import { conventionAttributes } from './conventions/map-span.js';
 import { resolveOtlpConfig } from './otlp-config.js';
-import type { OtlpExporterOptions, OtlpProtocol } from './otlp-options.js';
+import type { OtlpConventions, OtlpExporterOptions, OtlpProtocol } from './otlp-options.js';
 import { OtlpHttpTransport, type OtlpSend } from './otlp-transport.js';
 
 /** Requests in flight at once; past it an export fails at once, so a dead backend costs bounded memory. */
@@ -32,6 +33,8 @@ export class OtlpExporter implements SpanExporter {
   readonly url: string;
   /** The encoding on the wire. */
   readonly protocol: OtlpProtocol;
+  /** The attribute conventions of the exported spans. */
+  readonly conventions: OtlpConventions;
   private readonly transport: OtlpHttpTransport;
   private readonly serializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
   private readonly shutdownTimeoutMs: number;
@@ -45,6 +48,7 @@ export class OtlpExporter implements SpanExporter {
     const config = resolveOtlpConfig(options, process.env, 'OtlpExporter');
     this.url = config.url;
     this.protocol = config.protocol;
+    this.conventions = config.conventions;
     this.shutdownTimeoutMs = config.shutdownTimeoutMs;
     const json = config.protocol === 'http/json';
     this.serializer = json ? JsonTraceSerializer : ProtobufTraceSerializer;
@@ -79,9 +83,8 @@ export class OtlpExporter implements SpanExporter {
     }
     let body: Uint8Array | undefined;
     try {
-      body = this.serializer.serializeRequest(
-        this.extraResource ? spans.map((s) => this.withResource(s)) : spans,
-      );
+      const mapped = this.extraResource || this.conventions !== 'glassbox';
+      body = this.serializer.serializeRequest(mapped ? spans.map((s) => this.exportedView(s)) : spans);
       if (!body) throw new Error('the OTLP serializer returned nothing');
     } catch (error) {
       // A serializer bug must cost one batch, not the caller's request.
@@ -161,15 +164,27 @@ export class OtlpExporter implements SpanExporter {
     }
   }
 
-  private withResource(span: ReadableSpan): ReadableSpan {
-    let merged = this.mergedResources.get(span.resource);
-    if (!merged) {
-      // The span's own resource wins: an app that already names its Phoenix project keeps it.
-      merged = this.extraResource!.merge(span.resource);
-      this.mergedResources.set(span.resource, merged);
+  /**
+   * The span as exported: the preset's resource attributes merged in and the backend's attribute keys
+   * added. Runs in the export path only, and leaves the span itself as it was, since other exporters
+   * and processors see the same object.
+   */
+  private exportedView(span: ReadableSpan): ReadableSpan {
+    const fields: PropertyDescriptorMap = {};
+    if (this.extraResource) {
+      let merged = this.mergedResources.get(span.resource);
+      if (!merged) {
+        // The span's own resource wins: an app that already names its Phoenix project keeps it.
+        merged = this.extraResource.merge(span.resource);
+        this.mergedResources.set(span.resource, merged);
+      }
+      fields.resource = { value: merged, enumerable: true };
+    }
+    if (this.conventions !== 'glassbox') {
+      fields.attributes = { value: conventionAttributes(span, this.conventions), enumerable: true };
     }
     // A prototype-linked view keeps the span's methods and fields without copying or mutating it.
-    return Object.create(span, { resource: { value: merged, enumerable: true } }) as ReadableSpan;
+    return Object.create(span, fields) as ReadableSpan;
   }
 }
 

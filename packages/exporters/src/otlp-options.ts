@@ -7,11 +7,22 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type OtlpCompression = 'gzip' | 'none';
 /** Backends whose endpoint and headers `otlpExporter` can fill in. */
 export type OtlpPreset = 'jaeger' | 'phoenix' | 'langfuse' | 'mlflow';
+/**
+ * Which attribute conventions exported spans carry: Glassbox's own keys and `gen_ai.*` only, or those
+ * plus the keys a backend reads (OpenInference for Phoenix; MLflow's, or Langfuse's, plus OpenInference).
+ */
+export type OtlpConventions = 'glassbox' | 'openinference' | 'mlflow' | 'langfuse';
 
 /** Options for `otlpExporter`; each falls back to its env var, then to a default. Unknown keys are refused. */
 export interface OtlpExporterOptions {
   /** Fills endpoint and headers for a backend; explicit options still win. */
   preset?: OtlpPreset;
+  /**
+   * Adds a backend's attribute keys to each exported copy of a span (the spans themselves are not
+   * changed). Default: the preset's (`phoenix` → `openinference`, `mlflow` → `mlflow`, `langfuse` →
+   * `langfuse`), else `glassbox` (no extra keys).
+   */
+  conventions?: OtlpConventions;
   /** Full traces URL, used as-is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`). */
   endpoint?: string;
   /** The same as `endpoint`, under the name OpenTelemetry's `OTLPTraceExporter` gives it; pass one of the two. */
@@ -54,6 +65,8 @@ export interface ResolvedOtlpConfig {
   compression: OtlpCompression;
   /** Added to each span's resource unless the resource already sets them. */
   resourceAttributes: Record<string, string>;
+  /** The attribute conventions of the exported spans. */
+  conventions: OtlpConventions;
 }
 
 /** Where a setting came from: the option itself, or the env var that supplied it. */

@@ -10,6 +10,8 @@ export type {
   ToolJsonSchema,
 } from './define-tool.js';
 export { defineTool } from './define-tool.js';
+export type { McpCallOutcome, McpToolReport, McpToolUsage } from './mcp-tool-report.js';
+export { mcpToolReport } from './mcp-tool-report.js';
 export type { ToolArgumentIssue } from './tool-errors.js';
 export { ToolArgumentsError, UnknownToolError } from './tool-errors.js';
 export type {

@@ -8,6 +8,7 @@ import type {
   OpenAIChatToolDefinition,
   OpenAIResponsesToolDefinition,
 } from './define-tool.js';
+import { mcpToolReport } from './mcp-tool-report.js';
 import { UnknownToolError } from './tool-errors.js';
 import {
   DEFAULT_SIMILARITY_THRESHOLD,
@@ -39,6 +40,8 @@ export interface ToolRegistryOptions {
   similarityThreshold?: number;
   /** Replaces the default lexical tool similarity (for example with an embedding cosine). */
   similarity?: ToolSimilarity;
+  /** MCP clients (traced with `traceMcpClient`) whose tools `report().mcp` covers; see `addMcpClient`. */
+  mcpClients?: readonly object[];
 }
 
 /** Options of `ToolRegistry.report`. */
@@ -54,6 +57,7 @@ const THRESHOLD = rules.number(0, 1);
 const OPTIONS = rules.object({
   similarityThreshold: THRESHOLD,
   similarity: rules.func(),
+  mcpClients: rules.arrayOf(rules.custom('an MCP client', (v) => typeof v === 'object' && v !== null)),
 } satisfies Record<keyof ToolRegistryOptions, Rule>);
 const REPORT_OPTIONS = rules.object({
   provider: rules.oneOf(PROVIDERS),
@@ -67,6 +71,7 @@ const SUGGESTION_MIN_SIMILARITY = 0.5;
 export class ToolRegistry {
   private readonly byName = new Map<string, AnyTool>();
   private readonly unknownCalls = new Map<string, number>();
+  private readonly mcpClients = new Set<object>();
   private readonly similarityThreshold: number;
   private readonly similarity: ToolSimilarity | undefined;
 
@@ -75,6 +80,19 @@ export class ToolRegistry {
     this.similarityThreshold = options.similarityThreshold ?? DEFAULT_SIMILARITY_THRESHOLD;
     this.similarity = options.similarity;
     for (const tool of tools) this.register(tool);
+    for (const client of options.mcpClients ?? []) this.addMcpClient(client);
+  }
+
+  /** Adds an MCP client (traced with `traceMcpClient`) whose listed and called tools `report().mcp` covers. */
+  addMcpClient(client: object): this {
+    if (client === null || typeof client !== 'object') {
+      throw new GlassboxConfigError({
+        option: 'ToolRegistry.addMcpClient',
+        message: 'expected an MCP client',
+      });
+    }
+    this.mcpClients.add(client);
+    return this;
   }
 
   /** Adds a tool; a second tool with the same name is refused, since the model could not tell them apart. */
@@ -161,6 +179,7 @@ export class ToolRegistry {
       similar: similarTools(tools, threshold, this.similarity),
       definitionChars: JSON.stringify(this.definitions(options.provider ?? 'openai')).length,
       unknown: [...this.unknownCalls].map(([name, calls]) => ({ name, calls })),
+      mcp: [...this.mcpClients].map(mcpToolReport),
     };
   }
 

@@ -1,5 +1,6 @@
 import { contentWords, levenshteinSimilarity, round3, setCosine } from '../internal/text/similarity.js';
 import type { AnyTool } from './define-tool.js';
+import type { McpToolReport } from './mcp-tool-report.js';
 import { p95, toolStats } from './tool-stats.js';
 
 /** Usage of one registered tool: how often it ran, failed, and how long it took. */
@@ -34,6 +35,8 @@ export interface ToolReport {
   definitionChars: number;
   /** Calls to names that are not registered (a model inventing tools), by name. */
   unknown: { name: string; calls: number }[];
+  /** One report per MCP client added to the registry: tools listed, called, failing, never used. */
+  mcp: McpToolReport[];
 }
 
 /** Compares two tools, returning a similarity in 0..1 (for a custom, e.g. embedding-based, measure). */

@@ -4,6 +4,7 @@
  * error messages, `ENV_VARS` and the table in docs/configuration.md all come from here; this is the only
  * place an env var name is written.
  */
+import { type BudgetOptions, PRICES_RULE } from '../cost/price-table.js';
 import type { BatchOptions, InitOptions, ResolvedConfig } from '../init-options.js';
 import type { LogLevel } from '../logger.js';
 import { type Rule, rules } from '../option-check.js';
@@ -41,14 +42,19 @@ export interface OptionRow<T> {
   merge?(argument: T, base: T): T;
 }
 
-/** Every option path: the keys of `InitOptions`, with `batch` spelled out as `batch.<key>`. */
-export type OptionPath = Exclude<keyof InitOptions, 'batch'> | `batch.${keyof BatchOptions}`;
+/** Every option path: the keys of `InitOptions`, with `batch` and `budget` spelled out as `batch.<key>`. */
+export type OptionPath =
+  | Exclude<keyof InitOptions, 'batch' | 'budget'>
+  | `batch.${keyof BatchOptions}`
+  | `budget.${keyof BudgetOptions}`;
 
 type ValueAt<P extends OptionPath> = P extends `batch.${infer K extends keyof BatchOptions}`
   ? ResolvedConfig['batch'][K]
-  : P extends keyof ResolvedConfig
-    ? ResolvedConfig[P]
-    : never;
+  : P extends `budget.${infer K extends keyof BudgetOptions}`
+    ? ResolvedConfig['budget'][K]
+    : P extends keyof ResolvedConfig
+      ? ResolvedConfig[P]
+      : never;
 
 /** The longest delay a Node timer takes; a longer one fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -223,6 +229,22 @@ export const CONFIG_TABLE: { readonly [P in OptionPath]: OptionRow<ValueAt<P>> }
     default: true,
     description: '`false`: every traced function is a plain call',
   },
+  prices: {
+    env: [],
+    rule: PRICES_RULE,
+    default: {},
+    defaultText: 'bundled table',
+    description:
+      'model prices (USD per million tokens) by `provider/model` or `model`, used before the bundled table; `false`: no cost attributes (see [cost](adapters.md#cost))',
+  },
+  'budget.perTraceUsd': {
+    env: [usd('GLASSBOX_BUDGET_PER_TRACE_USD')],
+    rule: rules.number(0),
+    default: undefined,
+    defaultText: '–',
+    description:
+      'USD; a trace whose LLM calls cost more gets `glassbox.trace.over_budget = true` on its root span, and a warning',
+  },
 };
 
 /** Parses an env boolean: true/1/yes/on or false/0/no/off, any case; `undefined` for anything else. */
@@ -272,6 +294,17 @@ function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER): EnvVar<n
       if (!DIGITS.test(text)) return undefined;
       const n = Number(text);
       return n >= min && n <= max ? n : undefined;
+    },
+  };
+}
+
+function usd(name: string): EnvVar<number> {
+  return {
+    name,
+    expected: 'a number >= 0 (USD)',
+    parse(text) {
+      const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+      return Number.isFinite(n) ? n : undefined;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TraceCost } from '../cost/trace-cost.js';
 import { untilDeadline } from './deadline.js';
 import { ExportQueue, type ExportQueueOptions } from './export-queue.js';
 import { exportView } from './export-view.js';
@@ -19,8 +20,9 @@ export interface ProcessorConfig {
 /**
  * Glassbox's span processor: counts spans, gives every span started inside a trace scope its session,
  * user, tag and metadata attributes (other libraries' spans too), hands its runtime to the code that
- * started a span of ours (see GlobalSlot.startingSpan), and feeds one bounded export queue per exporter
- * plus the user's own processors. It reads no global configuration: its runtime is its own.
+ * started a span of ours (see GlobalSlot.startingSpan), prices LLM spans and sums each trace's cost on its
+ * root (see TraceCost), and feeds one bounded export queue per exporter plus the user's own processors.
+ * It reads no global configuration: its runtime is its own.
  */
 export class GlassboxSpanProcessor implements SpanProcessor {
   readonly #runtime: Runtime;
@@ -31,9 +33,18 @@ export class GlassboxSpanProcessor implements SpanProcessor {
   #successor: GlassboxSpanProcessor | undefined;
   /** Spans of ours whose content was captured under another runtime's rules: redacted again on export. */
   readonly #recaptured = new WeakSet<object>();
+  /** Prices LLM spans and totals traces; undefined when cost is turned off. */
+  readonly #cost: TraceCost | undefined;
 
   constructor(config: ProcessorConfig, runtime: Runtime) {
     this.#runtime = runtime;
+    this.#cost =
+      runtime.cost === undefined
+        ? undefined
+        : new TraceCost(runtime.cost, runtime.logger, (view, root) => {
+            if (this.#recaptured.has(root)) this.#recaptured.add(view);
+            this.#enqueue(view);
+          });
     const prepare = (span: ReadableSpan) =>
       span.instrumentationScope?.name === TRACER_NAME && !this.#recaptured.has(span)
         ? span
@@ -51,7 +62,7 @@ export class GlassboxSpanProcessor implements SpanProcessor {
 
   /** Spans waiting or being exported. */
   get pending(): number {
-    let n = 0;
+    let n = this.#cost?.held ?? 0;
     for (const q of this.#queues) n += q.pending;
     return n;
   }
@@ -76,6 +87,7 @@ export class GlassboxSpanProcessor implements SpanProcessor {
     } else if (slot.startingRuntime !== this.#runtime) {
       this.#recaptured.add(span);
     }
+    this.#cost?.onStart(span);
     for (const p of this.#extra) {
       try {
         p.onStart(span, parentContext);
@@ -85,9 +97,18 @@ export class GlassboxSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Forwarded so the user's processors can still add attributes while the span is ending. */
+  /** Prices the span (still writable here), then forwards it so the user's processors can add attributes too. */
   onEnding(span: Span): void {
-    if (this.#shutdownPromise) return;
+    if (this.#shutdownPromise) {
+      // Retired by a re-init: the span is passed on at its end, so the successor prices it.
+      this.#successor?.onEnding(span);
+      return;
+    }
+    try {
+      this.#cost?.onEnding(span);
+    } catch (error) {
+      this.#warn('cost', error);
+    }
     for (const p of this.#extra) {
       try {
         p.onEnding?.(span);
@@ -119,6 +140,8 @@ export class GlassboxSpanProcessor implements SpanProcessor {
         this.#warn('onEnd', error);
       }
     }
+    // A root that ended before its trace's model calls waits for them (TraceCost releases it).
+    if (this.#holds(span)) return;
     this.#enqueue(span);
   }
 
@@ -135,6 +158,7 @@ export class GlassboxSpanProcessor implements SpanProcessor {
   }
 
   async forceFlush(deadline?: number): Promise<void> {
+    this.#cost?.releaseAll();
     await Promise.all([
       ...this.#queues.map((q) => q.flush(deadline)),
       ...this.#extra.map((p) => p.forceFlush().catch((e) => this.#warn('forceFlush', e))),
@@ -162,6 +186,8 @@ export class GlassboxSpanProcessor implements SpanProcessor {
 
   async #close(keep: ReadonlySet<object>, deadline: number): Promise<void> {
     const runtime = this.#runtime;
+    // Held roots go out with what their traces have cost so far (enqueued before the queues stop).
+    this.#cost?.releaseAll();
     // One bound for the whole shutdown: flushing gets the first part, and the exporters the rest to
     // close (otlpExporter lets a request in flight finish for up to a second before aborting it).
     const flushBy = deadline - exporterReserveMs(deadline - Date.now());
@@ -184,6 +210,15 @@ export class GlassboxSpanProcessor implements SpanProcessor {
   #enqueue(span: ReadableSpan): void {
     // Only sampled spans are exported; a sampled-out span never gets this far with the SDK's samplers.
     if ((span.spanContext().traceFlags & 1) === 1) for (const q of this.#queues) q.add(span);
+  }
+
+  #holds(span: ReadableSpan): boolean {
+    try {
+      return this.#cost?.onEnd(span) === true;
+    } catch (error) {
+      this.#warn('cost', error);
+      return false;
+    }
   }
 
   #warn(where: string, error: unknown): void {

@@ -1,4 +1,5 @@
 import type { CaptureSettings } from '../capture-settings.js';
+import type { CostSettings } from '../cost/span-cost.js';
 import type { Stats } from '../glassbox.js';
 import type { DiagnosticLogger } from '../logger.js';
 
@@ -17,4 +18,6 @@ export interface Runtime {
   readonly stats: Stats;
   readonly logger: DiagnosticLogger;
   readonly shutdownTimeoutMs: number;
+  /** How LLM spans are priced, or undefined when cost is turned off (`prices: false`). */
+  readonly cost: CostSettings | undefined;
 }

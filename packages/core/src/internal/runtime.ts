@@ -1,5 +1,7 @@
 import { createRedactor, type RedactOptions } from '../capture/redact.js';
 import { captureContentFromEnv } from '../config.js';
+import type { BudgetOptions, PriceTable } from '../cost/price-table.js';
+import type { CostSettings } from '../cost/span-cost.js';
 import { emptyStats } from '../glassbox.js';
 import { DiagnosticLogger, type LogLevel } from '../logger.js';
 import { CONFIG_TABLE } from './config-table.js';
@@ -16,6 +18,9 @@ export interface RuntimeConfig {
   logLevel: LogLevel;
   enabled: boolean;
   shutdownTimeoutMs: number;
+  /** Default: the bundled table only. */
+  prices?: PriceTable | false;
+  budget?: BudgetOptions;
 }
 
 /** Builds the runtime of one installation. */
@@ -39,6 +44,16 @@ export function createRuntime(config: RuntimeConfig): Runtime {
     stats: emptyStats(),
     logger,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    cost: costSettings(config.prices ?? {}, config.budget ?? {}),
+  };
+}
+
+function costSettings(prices: PriceTable | false, budget: BudgetOptions): CostSettings | undefined {
+  if (prices === false) return undefined;
+  return {
+    table: new Map(Object.entries(prices)),
+    bundled: true,
+    budgetUsd: budget.perTraceUsd,
   };
 }
 

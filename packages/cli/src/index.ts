@@ -1,0 +1,10 @@
+export type { CliIo } from './cli.js';
+export { runCli } from './cli.js';
+export type { Viewer, ViewerOptions } from './server/viewer-server.js';
+export { startViewer } from './server/viewer-server.js';
+export { ViewerStartError } from './server/viewer-start-error.js';
+export { computeStats } from './stats/compute-stats.js';
+export { formatStats } from './stats/format-stats.js';
+export type { StatsReport } from './stats/stats-report.js';
+export type { SpanRecord } from './store/span-record.js';
+export { TraceStore } from './store/trace-store.js';

@@ -1,0 +1,198 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
+import { ATTR } from '../attributes.js';
+import type { DiagnosticLogger } from '../logger.js';
+import { type CostSettings, priceSpan, roundUsd, setCostAttributes, usageOf } from './span-cost.js';
+
+/** How long a root that ended before its model calls waits for them before it is exported anyway. */
+export const ROOT_HOLD_MS = 60_000;
+/** Traces followed at once; past this the oldest is let go (a root that never ends must not grow memory). */
+const MAX_TRACES = 10_000;
+
+/** What one trace's model calls added up to so far. */
+interface Ledger {
+  costUsd: number;
+  priced: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Model spans started (they declared a model at start, as the GenAI conventions ask) and not ended. */
+  open: Set<string>;
+  /** Spans that wrap a call already counted (AI SDK's `ai.generateText` around its `doGenerate`). */
+  wrappers: Set<string>;
+  overBudget: boolean;
+  /** The local root, ended while model spans were still open; exported once they end. */
+  held: ReadableSpan | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * Prices every LLM and embedding span as it ends (ours or any library's: whatever reports
+ * `gen_ai.usage.*` with a model and provider) and sums each trace's cost and tokens onto its local root
+ * span. Driven by a Glassbox span processor: `onStart` notes model spans, `onEnding` prices a span and,
+ * on a root, writes the totals while the span can still take attributes; a root that ends while model
+ * spans of its trace are open is held (`onEnd` returns true) and handed to `release` with its totals
+ * once they end, or after `ROOT_HOLD_MS`. Spans without usage cost two property reads.
+ */
+export class TraceCost {
+  readonly #ledgers = new Map<string, Ledger>();
+  #heldCount = 0;
+
+  constructor(
+    private readonly settings: CostSettings,
+    private readonly logger: DiagnosticLogger,
+    private readonly release: (span: ReadableSpan, original: ReadableSpan) => void,
+  ) {}
+
+  /** Roots waiting for their trace's model calls. */
+  get held(): number {
+    return this.#heldCount;
+  }
+
+  onStart(span: Span): void {
+    if (span.attributes[ATTR.GEN_AI_REQUEST_MODEL] === undefined) return;
+    const ctx = span.spanContext();
+    this.#ledger(ctx.traceId).open.add(ctx.spanId);
+  }
+
+  onEnding(span: Span): void {
+    const attrs = span.attributes;
+    const usage = usageOf(attrs);
+    if (usage === undefined && this.#ledgers.size === 0) return;
+    const ctx = span.spanContext();
+    let ledger = this.#ledgers.get(ctx.traceId);
+    if (usage !== undefined) {
+      ledger ??= this.#ledger(ctx.traceId);
+      const parent = span.parentSpanContext?.spanId;
+      if (ledger.wrappers.has(ctx.spanId)) {
+        // Its calls were counted (and priced) already: pricing it too would count them twice.
+        if (parent !== undefined) ledger.wrappers.add(parent);
+      } else {
+        if (parent !== undefined) ledger.wrappers.add(parent);
+        const cost = priceSpan(attrs, usage, this.settings, this.logger);
+        if (cost !== undefined) {
+          setCostAttributes(span, cost);
+          ledger.costUsd += cost.total;
+          ledger.priced++;
+        }
+        ledger.inputTokens += usage.input;
+        ledger.outputTokens += usage.output;
+        this.#checkBudget(ctx.traceId, ledger);
+      }
+    }
+    if (ledger === undefined) return;
+    ledger.open.delete(ctx.spanId);
+    if (isLocalRoot(span)) {
+      if (ledger.open.size === 0) {
+        span.setAttributes(this.#totals(ledger));
+        this.#forget(ctx.traceId, ledger);
+      }
+      // Else onEnd holds it until the open model spans end.
+    } else if (ledger.held !== undefined && ledger.open.size === 0) {
+      this.#let(ctx.traceId, ledger);
+    }
+  }
+
+  /** True when the span is a root held for its trace's open model spans (not to be exported now). */
+  onEnd(span: ReadableSpan): boolean {
+    if (this.#ledgers.size === 0) return false;
+    const ctx = span.spanContext();
+    const ledger = this.#ledgers.get(ctx.traceId);
+    if (ledger === undefined) return false;
+    // Done in onEnding already, except under a provider that never calls it (SDK 1.x): no root waits forever.
+    if (ledger.open.delete(ctx.spanId) && ledger.held !== undefined && ledger.open.size === 0) {
+      this.#let(ctx.traceId, ledger);
+      return false;
+    }
+    if (!isLocalRoot(span) || ledger.held !== undefined) return false;
+    if (ledger.open.size === 0) {
+      this.#forget(ctx.traceId, ledger); // (onEnding would have; see above)
+      return false;
+    }
+    const traceId = ctx.traceId;
+    ledger.held = span;
+    this.#heldCount++;
+    ledger.timer = setTimeout(() => this.#let(traceId, ledger), ROOT_HOLD_MS);
+    ledger.timer.unref?.();
+    return true;
+  }
+
+  /** Hands every held root on now, with the totals so far (a flush or a shutdown). */
+  releaseAll(): void {
+    for (const [traceId, ledger] of this.#ledgers) if (ledger.held !== undefined) this.#let(traceId, ledger);
+  }
+
+  #ledger(traceId: string): Ledger {
+    let ledger = this.#ledgers.get(traceId);
+    if (ledger === undefined) {
+      if (this.#ledgers.size >= MAX_TRACES) {
+        const [oldestId, oldest] = this.#ledgers.entries().next().value as [string, Ledger];
+        if (oldest.held !== undefined) this.#let(oldestId, oldest);
+        else this.#ledgers.delete(oldestId);
+      }
+      ledger = {
+        costUsd: 0,
+        priced: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        open: new Set(),
+        wrappers: new Set(),
+        overBudget: false,
+        held: undefined,
+        timer: undefined,
+      };
+      this.#ledgers.set(traceId, ledger);
+    }
+    return ledger;
+  }
+
+  #checkBudget(traceId: string, ledger: Ledger): void {
+    const budget = this.settings.budgetUsd;
+    if (budget === undefined || ledger.overBudget || ledger.costUsd <= budget) return;
+    ledger.overBudget = true;
+    this.logger.once(
+      'warn',
+      `trace ${traceId} cost $${roundUsd(ledger.costUsd)}, over its budget of $${budget} (budget.perTraceUsd); ` +
+        'its root span carries glassbox.trace.over_budget = true',
+      `budget:${traceId}`,
+    );
+  }
+
+  #totals(ledger: Ledger): Attributes {
+    const out: Attributes = {
+      [ATTR.TRACE_INPUT_TOKENS]: ledger.inputTokens,
+      [ATTR.TRACE_OUTPUT_TOKENS]: ledger.outputTokens,
+    };
+    if (ledger.priced > 0) out[ATTR.TRACE_COST_USD] = roundUsd(ledger.costUsd);
+    const budget = this.settings.budgetUsd;
+    if (budget !== undefined && ledger.priced > 0) {
+      out[ATTR.TRACE_BUDGET_USD] = budget;
+      if (ledger.overBudget) out[ATTR.TRACE_OVER_BUDGET] = true;
+    }
+    return out;
+  }
+
+  // Exports a held root as a view carrying the totals: the ended span itself takes no more attributes.
+  #let(traceId: string, ledger: Ledger): void {
+    const root = ledger.held;
+    this.#forget(traceId, ledger);
+    if (root === undefined) return;
+    const attributes = { ...root.attributes, ...this.#totals(ledger) };
+    this.release(Object.create(root, { attributes: { value: attributes, enumerable: true } }), root);
+  }
+
+  #forget(traceId: string, ledger: Ledger): void {
+    if (this.#ledgers.get(traceId) === ledger) this.#ledgers.delete(traceId);
+    if (ledger.timer !== undefined) clearTimeout(ledger.timer);
+    ledger.timer = undefined;
+    if (ledger.held !== undefined) {
+      ledger.held = undefined;
+      this.#heldCount--;
+    }
+  }
+}
+
+/** A trace's first span in this process: no parent, or a parent in another process. */
+function isLocalRoot(span: ReadableSpan): boolean {
+  const parent = span.parentSpanContext;
+  return parent === undefined || parent.isRemote === true;
+}

@@ -1,0 +1,2 @@
+// A scorers module that exports the wrong thing.
+export default { hello: 'world' };
