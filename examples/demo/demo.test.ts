@@ -65,7 +65,10 @@ describe('pnpm demo', () => {
     expect(out.match(/^support_turn \[AGENT\][^\n]*Σ trace \$0\.000\d+, \d+ in \/ \d+ out/gm)).toHaveLength(
       3,
     );
-    expect(out).toMatch(/Cost: \$0\.000\d+ for 10 priced LLM\/embedding calls \(genai-prices prices\)/);
+    expect(out).toMatch(/Cost: \$0\.000\d+ for 10 priced LLM\/embedding calls \(genai-prices prices\)/); // It ends with the one command that opens these traces in the viewer.
+    expect(out.trim().split('\n').at(-1)).toMatch(
+      /^Open these traces in the Glassbox viewer: pnpm glassbox view \S*traces\.jsonl$/,
+    );
   });
 
   it('writes four conversation traces with session and user on every span', () => {

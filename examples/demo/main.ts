@@ -142,19 +142,20 @@ async function summary(report: ToolReport) {
       `; never called: ${report.unused.join(', ') || 'none'}; definitions: ${report.definitionChars} chars per LLM call`,
   );
 
-  // The one command that opens these traces in the Glassbox viewer (outside this repo: npx @glassbox/cli view FILE).
-  console.log(
-    `\nOpen these traces in the Glassbox viewer: pnpm glassbox view ${relative(process.cwd(), tracesFile)}`,
-  );
-
   if (otlpEndpoint)
     console.log(
       `\nAlso sent to ${otlpEndpoint}: open your backend and search service "support-assistant-demo".`,
     );
   else
     console.log(
-      '\nSee these traces in Jaeger: docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/jaeger:latest\n' +
-        'then OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 pnpm demo, and open http://localhost:16686 ' +
-        '(service "support-assistant-demo"; try the tag glassbox.rewrite.flagged=true).',
+      '\nTo send them live to Jaeger or any OTLP backend instead, set OTEL_EXPORTER_OTLP_ENDPOINT ' +
+        '(Jaeger: docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/jaeger:latest, then ' +
+        'OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 pnpm demo; see docs/exporters.md).',
     );
+
+  // Last, the one command that opens these traces in the Glassbox viewer (outside this repository:
+  // npx @glassbox/cli view FILE).
+  console.log(
+    `\nOpen these traces in the Glassbox viewer: pnpm glassbox view ${relative(process.cwd(), tracesFile)}`,
+  );
 }

@@ -29,7 +29,7 @@ describe('examples/evals', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Judge model: the fake model server');
-    expect(run.stdout).toMatch(/eval run baseline: 3 examples, 0 errors/);
+    expect(run.stdout).toMatch(/eval run baseline: 3 examples, 0 errors, \d+ ms, judges \$0\.\d{6}\n/);
     expect(run.stdout).toContain('against baseline baseline: 2 regression(s)');
     expect(run.stdout).toContain(
       'guidelines ↓ worn-boots: now_fails (pass → fail): guideline 2 ("no SQL in the answer") is broken',
@@ -44,6 +44,18 @@ describe('examples/evals', () => {
   it('records the re-judged verdicts inside the production traces, with the evaluation event', () => {
     const production = spans.filter((s) => s.name === 'support_turn' && s.parentSpanId === undefined);
     expect(production).toHaveLength(3);
+    // The order-status answer cites no retrieved document; the other two cite theirs and show no SQL.
+    const expected: [RegExp, 'pass' | 'fail'][] = [
+      [/Where is my order/, 'fail'],
+      [/hiking boots/, 'pass'],
+      [/tent warranty/, 'pass'],
+    ];
+    const labelOf = (root: TraceFileSpan) => {
+      const match = expected.find(([question]) => question.test(String(root.attributes['glassbox.inputs'])));
+      expect(match, `a known question in ${String(root.attributes['glassbox.inputs'])}`).toBeDefined();
+      return match![1];
+    };
+    expect(production.map(labelOf).sort()).toEqual(['fail', 'pass', 'pass']);
     for (const root of production) {
       const verdict = spans.find((s) => s.name === 'feedback guidelines' && s.parentSpanId === root.spanId);
       expect(verdict, `guidelines verdict on ${root.traceId}`).toBeDefined();
@@ -51,7 +63,10 @@ describe('examples/evals', () => {
       expect(verdict!.attributes['glassbox.feedback.source']).toBe('llm_judge');
       const event = evaluationEvent(verdict!)!;
       expect(event.attributes['gen_ai.evaluation.name']).toBe('guidelines');
-      expect(['pass', 'fail']).toContain(event.attributes['gen_ai.evaluation.score.label']);
+      expect(
+        event.attributes['gen_ai.evaluation.score.label'],
+        String(root.attributes['glassbox.inputs']),
+      ).toBe(labelOf(root));
     }
     // The human's expected source reached the code scorer through the trace file.
     const human = spans.find((s) => s.name === 'feedback helpful')!;

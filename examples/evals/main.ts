@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { traceOpenAI } from '@glassbox/adapters/openai';
 import { init, logFeedback, withTraceContext } from '@glassbox/core';
-import { type DatasetExample, evaluate, formatSummary, spanCollector } from '@glassbox/evals';
+import { type DatasetExample, evaluate, spanCollector } from '@glassbox/evals';
 import { jsonFileExporter, otlpExporter } from '@glassbox/exporters';
 import { judgeResponder, type RecordedRequest, startFakeLlmServer } from '@glassbox/fake-llm';
 import OpenAI from 'openai';
@@ -79,8 +79,7 @@ try {
   await glassbox.flush();
 
   heading(`2. Re-judging the production traces from ${relative(process.cwd(), tracesFile)} (no re-run)`);
-  const rejudged = await evaluate({ data: tracesFile, scorers, runId: 'rejudge-production' });
-  process.stdout.write(formatSummary(rejudged));
+  await evaluate({ data: tracesFile, scorers, runId: 'rejudge-production', print: true });
 
   heading('3. Regression check: baseline, then the prompt change');
   const dataset: DatasetExample[] = [
@@ -89,15 +88,15 @@ try {
     { id: 'tent-warranty', inputs: questions[2], expectations: { expected_source: 'kb-104' } },
   ];
   const task = async (question: string) => (await assistant.ask(question)).answer;
-  const baseline = await evaluate({
+  await evaluate({
     data: dataset,
     task,
     scorers,
     traces: collector,
     runId: 'baseline',
     out: baselineFile,
+    print: true,
   });
-  process.stdout.write(formatSummary(baseline));
   console.log(`baseline written to ${relative(process.cwd(), baselineFile)}\n`);
 
   leakSql = true;
@@ -108,8 +107,8 @@ try {
     traces: collector,
     runId: 'prompt-change',
     baseline: baselineFile,
+    print: true,
   });
-  process.stdout.write(formatSummary(candidate));
   console.log(
     candidate.regressions.length > 0
       ? `\nThe prompt change makes ${candidate.regressions.length} example(s) worse: do not ship it.`

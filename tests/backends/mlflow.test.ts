@@ -1,25 +1,12 @@
 // MLflow 3.18.0 (`mlflow server` from a venv) with a SQLite store in a temporary directory, no
 // telemetry: the demo exported with the `mlflow` preset (MLflow + OpenInference conventions) into an
 // experiment created through the REST API, read back through MLflow's traces API.
-import { join } from 'node:path';
 import { otlpExporter } from '@glassbox/exporters';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  answers,
-  type Backend,
-  ensureInstalled,
-  fetchJson,
-  freePort,
-  startBackend,
-  tempDir,
-  waitFor,
-} from './support/backend-process.js';
-import { type DemoRun, runDemo, SESSION } from './support/run-demo.js';
-
-let mlflow: Backend | undefined;
-let baseUrl = '';
-let experimentId = '';
-let demo: DemoRun;
+import { expect, it } from 'vitest';
+import { fetchJson, waitFor } from './support/backend-process.js';
+import { startMlflow } from './support/backend-servers.js';
+import { backendSuite } from './support/backend-suite.js';
+import { SESSION } from './support/run-demo.js';
 
 /** An OTel AnyValue in proto JSON (snake_case fields). */
 type AnyValue = {
@@ -73,180 +60,152 @@ function attributesOf(span: MlflowSpan): Record<string, unknown> {
   return Object.fromEntries(span.attributes.map(({ key, value }) => [key, decode(value)]));
 }
 
-const suite = process.env.GLASSBOX_BACKENDS_SUITE ? describe : describe.skip;
-
-suite('MLflow (real server)', () => {
-  beforeAll(async () => {
-    const python = await ensureInstalled('mlflow', 15 * 60_000);
-    const port = await freePort();
-    const dir = tempDir('mlflow');
-    baseUrl = `http://127.0.0.1:${port}`;
-    mlflow = await startBackend({
-      name: 'mlflow',
-      command: python,
-      args: [
-        ...['-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
-        ...['--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`],
-        ...['--default-artifact-root', join(dir, 'artifacts')],
-      ],
-      dir,
-      env: { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
-      ready: () => answers(`${baseUrl}/health`),
-      timeoutMs: 300_000,
-    });
-    const created = await fetchJson<{ experiment_id: string }>(
-      `${baseUrl}/api/2.0/mlflow/experiments/create`,
-      {
-        method: 'POST',
-        body: JSON.stringify({ name: 'glassbox-demo' }),
-      },
-    );
-    experimentId = created.experiment_id;
-    demo = await runDemo(otlpExporter({ preset: 'mlflow', baseUrl, experimentId }), 'support-assistant-demo');
-  });
-
-  afterAll(async () => {
-    await mlflow?.stop();
-  });
-
-  /** A trace with all its spans, once MLflow has them. */
-  async function storedTrace(traceId: string): Promise<MlflowTrace> {
-    const expected = demo.spans.filter((s) => s.spanContext().traceId === traceId).length;
-    return waitFor(
-      async () => {
-        const body = await fetchJson<{ trace: MlflowTrace }>(
-          `${baseUrl}/api/3.0/mlflow/traces/get?trace_id=tr-${traceId}`,
-        );
-        return body.trace.spans.length >= expected ? body.trace : undefined;
-      },
-      30_000,
-      () =>
-        `MLflow did not serve trace tr-${traceId} with ${expected} spans; log tail:\n${mlflow?.logTail()}`,
-    );
-  }
-
-  function storedSpan(trace: MlflowTrace, spanId: string): Record<string, unknown> {
-    const span = trace.spans.find((s) => hex(s.span_id) === spanId);
-    if (!span) throw new Error(`span ${spanId} not in trace ${trace.trace_info.trace_id}`);
-    return attributesOf(span);
-  }
-
-  const ofType = (traceId: string, type: string) =>
-    demo.spans.filter(
-      (s) => s.spanContext().traceId === traceId && s.attributes['glassbox.span.type'] === type,
-    );
-
-  it('files every trace under the experiment, every span under its parent', async () => {
-    expect(demo.exportErrors).toBe(0);
-    for (const turn of demo.turns) {
-      const trace = await storedTrace(turn.traceId);
-      expect(trace.trace_info.trace_location.mlflow_experiment?.experiment_id).toBe(experimentId);
-      const sent = demo.spans.filter((s) => s.spanContext().traceId === turn.traceId);
-      expect(trace.spans.map((s) => hex(s.span_id)).sort()).toEqual(
-        sent.map((s) => s.spanContext().spanId).sort(),
+backendSuite(
+  'MLflow (real server)',
+  {
+    start: () => startMlflow(300_000),
+    exporter: ({ baseUrl, experimentId }) => otlpExporter({ preset: 'mlflow', baseUrl, experimentId }),
+  },
+  (run) => {
+    /** A trace with all its spans, once MLflow has them. */
+    async function storedTrace(traceId: string): Promise<MlflowTrace> {
+      const expected = run.demo.spans.filter((s) => s.spanContext().traceId === traceId).length;
+      return waitFor(
+        async () => {
+          const body = await fetchJson<{ trace: MlflowTrace }>(
+            `${run.baseUrl}/api/3.0/mlflow/traces/get?trace_id=tr-${traceId}`,
+          );
+          return body.trace.spans.length >= expected ? body.trace : undefined;
+        },
+        30_000,
+        () =>
+          `MLflow did not serve trace tr-${traceId} with ${expected} spans; log tail:\n${run.server.logTail()}`,
       );
-      for (const span of sent) {
-        const got = trace.spans.find((s) => hex(s.span_id) === span.spanContext().spanId)!;
-        expect(hex(got.parent_span_id)).toBe(span.parentSpanContext?.spanId);
+    }
+
+    function storedSpan(trace: MlflowTrace, spanId: string): Record<string, unknown> {
+      const span = trace.spans.find((s) => hex(s.span_id) === spanId);
+      if (!span) throw new Error(`span ${spanId} not in trace ${trace.trace_info.trace_id}`);
+      return attributesOf(span);
+    }
+
+    const ofType = (traceId: string, type: string) =>
+      run.demo.spans.filter(
+        (s) => s.spanContext().traceId === traceId && s.attributes['glassbox.span.type'] === type,
+      );
+
+    it('files every trace under the experiment, every span under its parent', async () => {
+      expect(run.demo.exportErrors).toBe(0);
+      for (const turn of run.demo.turns) {
+        const trace = await storedTrace(turn.traceId);
+        expect(trace.trace_info.trace_location.mlflow_experiment?.experiment_id).toBe(run.experimentId);
+        const sent = run.demo.spans.filter((s) => s.spanContext().traceId === turn.traceId);
+        expect(trace.spans.map((s) => hex(s.span_id)).sort()).toEqual(
+          sent.map((s) => s.spanContext().spanId).sort(),
+        );
+        for (const span of sent) {
+          const got = trace.spans.find((s) => hex(s.span_id) === span.spanContext().spanId)!;
+          expect(hex(got.parent_span_id)).toBe(span.parentSpanContext?.spanId);
+        }
       }
-    }
-  });
+    });
 
-  it('gives each span its MLflow type: AGENT, CHAIN, RETRIEVER, EMBEDDING, CHAT_MODEL, TOOL, EVALUATOR', async () => {
-    const last = demo.turns.at(-1)!;
-    const first = demo.turns[0]!;
-    const trace = await storedTrace(first.traceId);
-    const typeOf = (traceId: string, type: string, t: MlflowTrace) =>
-      new Set(ofType(traceId, type).map((s) => storedSpan(t, s.spanContext().spanId)['mlflow.spanType']));
-    expect(typeOf(first.traceId, 'AGENT', trace)).toEqual(new Set(['AGENT']));
-    expect(typeOf(first.traceId, 'QUERY_REWRITE', trace)).toEqual(new Set(['CHAIN']));
-    expect(typeOf(first.traceId, 'RETRIEVER', trace)).toEqual(new Set(['RETRIEVER']));
-    expect(typeOf(first.traceId, 'EMBEDDING', trace)).toEqual(new Set(['EMBEDDING']));
-    expect(typeOf(first.traceId, 'LLM', trace)).toEqual(new Set(['CHAT_MODEL']));
-    expect(typeOf(first.traceId, 'TOOL', trace)).toEqual(new Set(['TOOL']));
-    if (ofType(first.traceId, 'GUARDRAIL').length > 0) {
-      expect(typeOf(first.traceId, 'GUARDRAIL', trace)).toEqual(new Set(['GUARDRAIL']));
-    }
-    const lastTrace = await storedTrace(last.traceId);
-    expect(storedSpan(lastTrace, demo.feedback.spanId)['mlflow.spanType']).toBe('EVALUATOR');
-  });
+    it('gives each span its MLflow type: AGENT, CHAIN, RETRIEVER, EMBEDDING, CHAT_MODEL, TOOL, EVALUATOR', async () => {
+      const last = run.demo.turns.at(-1)!;
+      const first = run.demo.turns[0]!;
+      const trace = await storedTrace(first.traceId);
+      const typeOf = (traceId: string, type: string, t: MlflowTrace) =>
+        new Set(ofType(traceId, type).map((s) => storedSpan(t, s.spanContext().spanId)['mlflow.spanType']));
+      expect(typeOf(first.traceId, 'AGENT', trace)).toEqual(new Set(['AGENT']));
+      expect(typeOf(first.traceId, 'QUERY_REWRITE', trace)).toEqual(new Set(['CHAIN']));
+      expect(typeOf(first.traceId, 'RETRIEVER', trace)).toEqual(new Set(['RETRIEVER']));
+      expect(typeOf(first.traceId, 'EMBEDDING', trace)).toEqual(new Set(['EMBEDDING']));
+      expect(typeOf(first.traceId, 'LLM', trace)).toEqual(new Set(['CHAT_MODEL']));
+      expect(typeOf(first.traceId, 'TOOL', trace)).toEqual(new Set(['TOOL']));
+      if (ofType(first.traceId, 'GUARDRAIL').length > 0) {
+        expect(typeOf(first.traceId, 'GUARDRAIL', trace)).toEqual(new Set(['GUARDRAIL']));
+      }
+      const lastTrace = await storedTrace(last.traceId);
+      expect(storedSpan(lastTrace, run.demo.feedback.spanId)['mlflow.spanType']).toBe('EVALUATOR');
+    });
 
-  it('shows inputs and outputs of every step, the LLM calls as OpenAI chat messages', async () => {
-    const turn = demo.turns[0]!;
-    const trace = await storedTrace(turn.traceId);
-    const root = storedSpan(trace, turn.spanId);
-    expect(root['mlflow.spanInputs']).toEqual({ question: expect.stringContaining('A-1042') });
-    expect(root['mlflow.spanOutputs']).toContain('DHL');
-    // The trace list's request and response columns come from the root span.
-    expect(trace.trace_info.request_preview).toContain('A-1042');
-    expect(trace.trace_info.response_preview).toContain('DHL');
+    it('shows inputs and outputs of every step, the LLM calls as OpenAI chat messages', async () => {
+      const turn = run.demo.turns[0]!;
+      const trace = await storedTrace(turn.traceId);
+      const root = storedSpan(trace, turn.spanId);
+      expect(root['mlflow.spanInputs']).toEqual({ question: expect.stringContaining('A-1042') });
+      expect(root['mlflow.spanOutputs']).toContain('DHL');
+      // The trace list's request and response columns come from the root span.
+      expect(trace.trace_info.request_preview).toContain('A-1042');
+      expect(trace.trace_info.response_preview).toContain('DHL');
 
-    const tool = storedSpan(trace, ofType(turn.traceId, 'TOOL')[0]!.spanContext().spanId);
-    expect(tool['mlflow.spanInputs']).toEqual({ orderId: 'A-1042' });
-    expect(tool['mlflow.spanOutputs']).toMatchObject({ carrier: 'DHL' });
+      const tool = storedSpan(trace, ofType(turn.traceId, 'TOOL')[0]!.spanContext().spanId);
+      expect(tool['mlflow.spanInputs']).toEqual({ orderId: 'A-1042' });
+      expect(tool['mlflow.spanOutputs']).toMatchObject({ carrier: 'DHL' });
 
-    const retrieval = storedSpan(trace, ofType(turn.traceId, 'RETRIEVER')[0]!.spanContext().spanId);
-    const documents = retrieval['mlflow.spanOutputs'] as { id: string; page_content: string }[];
-    expect(documents.map((d) => d.id)).toEqual(['kb-101', expect.any(String)]);
-    expect(documents[0]!.page_content).toContain('tracking number');
+      const retrieval = storedSpan(trace, ofType(turn.traceId, 'RETRIEVER')[0]!.spanContext().spanId);
+      const documents = retrieval['mlflow.spanOutputs'] as { id: string; page_content: string }[];
+      expect(documents.map((d) => d.id)).toEqual(['kb-101', expect.any(String)]);
+      expect(documents[0]!.page_content).toContain('tracking number');
 
-    for (const llm of ofType(turn.traceId, 'LLM')) {
-      const got = storedSpan(trace, llm.spanContext().spanId);
-      const inputs = got['mlflow.spanInputs'] as { messages: { role: string }[]; model: string };
-      expect(inputs.model).toBe('gpt-4o-mini');
-      expect(inputs.messages[0]!.role).toBe('system');
-      const outputs = got['mlflow.spanOutputs'] as { choices: { message: { role: string } }[] };
-      expect(outputs.choices[0]!.message.role).toBe('assistant');
-      expect(got['mlflow.message.format']).toBe('openai');
-    }
-  });
+      for (const llm of ofType(turn.traceId, 'LLM')) {
+        const got = storedSpan(trace, llm.spanContext().spanId);
+        const inputs = got['mlflow.spanInputs'] as { messages: { role: string }[]; model: string };
+        expect(inputs.model).toBe('gpt-4o-mini');
+        expect(inputs.messages[0]!.role).toBe('system');
+        const outputs = got['mlflow.spanOutputs'] as { choices: { message: { role: string } }[] };
+        expect(outputs.choices[0]!.message.role).toBe('assistant');
+        expect(got['mlflow.message.format']).toBe('openai');
+      }
+    });
 
-  it('reads token usage per LLM call and sums it on the trace', async () => {
-    const turn = demo.turns[0]!;
-    const trace = await storedTrace(turn.traceId);
-    let input = 0;
-    let output = 0;
-    for (const llm of ofType(turn.traceId, 'LLM')) {
-      const usage = storedSpan(trace, llm.spanContext().spanId)['mlflow.chat.tokenUsage'];
-      const sentInput = Number(llm.attributes['gen_ai.usage.input_tokens']);
-      const sentOutput = Number(llm.attributes['gen_ai.usage.output_tokens']);
-      expect(usage).toMatchObject({
-        input_tokens: sentInput,
-        output_tokens: sentOutput,
-        total_tokens: sentInput + sentOutput,
+    it('reads token usage per LLM call and sums it on the trace', async () => {
+      const turn = run.demo.turns[0]!;
+      const trace = await storedTrace(turn.traceId);
+      let input = 0;
+      let output = 0;
+      for (const llm of ofType(turn.traceId, 'LLM')) {
+        const usage = storedSpan(trace, llm.spanContext().spanId)['mlflow.chat.tokenUsage'];
+        const sentInput = Number(llm.attributes['gen_ai.usage.input_tokens']);
+        const sentOutput = Number(llm.attributes['gen_ai.usage.output_tokens']);
+        expect(usage).toMatchObject({
+          input_tokens: sentInput,
+          output_tokens: sentOutput,
+          total_tokens: sentInput + sentOutput,
+        });
+        input += sentInput;
+        output += sentOutput;
+      }
+      const totals = JSON.parse(trace.trace_info.trace_metadata?.['mlflow.trace.tokenUsage'] ?? '{}');
+      // The embedding calls count input tokens too.
+      const embeddingInput = ofType(turn.traceId, 'EMBEDDING').reduce(
+        (sum, s) => sum + Number(s.attributes['gen_ai.usage.input_tokens'] ?? 0),
+        0,
+      );
+      expect(totals).toMatchObject({ input_tokens: input + embeddingInput, output_tokens: output });
+    });
+
+    it('files the traces under the session and user, with the tags', async () => {
+      const trace = await storedTrace(run.demo.turns[0]!.traceId);
+      expect(trace.trace_info.trace_metadata?.['mlflow.trace.session']).toBe(SESSION.sessionId);
+      expect(trace.trace_info.trace_metadata?.['mlflow.trace.user']).toBe(SESSION.userId);
+      expect(trace.trace_info.tags?.demo).toBe('true');
+    });
+
+    it('shows the feedback as an evaluator span inside the judged trace (MLflow has no OTLP form for assessments)', async () => {
+      const last = run.demo.turns.at(-1)!;
+      const trace = await storedTrace(last.traceId);
+      const feedback = storedSpan(trace, run.demo.feedback.spanId);
+      expect(feedback['mlflow.spanOutputs']).toMatchObject({
+        value: false,
+        rationale: expect.stringContaining('tent warranty'),
+        source: 'human',
       });
-      input += sentInput;
-      output += sentOutput;
-    }
-    const totals = JSON.parse(trace.trace_info.trace_metadata?.['mlflow.trace.tokenUsage'] ?? '{}');
-    // The embedding calls count input tokens too.
-    const embeddingInput = ofType(turn.traceId, 'EMBEDDING').reduce(
-      (sum, s) => sum + Number(s.attributes['gen_ai.usage.input_tokens'] ?? 0),
-      0,
-    );
-    expect(totals).toMatchObject({ input_tokens: input + embeddingInput, output_tokens: output });
-  });
-
-  it('files the traces under the session and user, with the tags', async () => {
-    const trace = await storedTrace(demo.turns[0]!.traceId);
-    expect(trace.trace_info.trace_metadata?.['mlflow.trace.session']).toBe(SESSION.sessionId);
-    expect(trace.trace_info.trace_metadata?.['mlflow.trace.user']).toBe(SESSION.userId);
-    expect(trace.trace_info.tags?.demo).toBe('true');
-  });
-
-  it('shows the feedback as an evaluator span inside the judged trace (MLflow has no OTLP form for assessments)', async () => {
-    const last = demo.turns.at(-1)!;
-    const trace = await storedTrace(last.traceId);
-    const feedback = storedSpan(trace, demo.feedback.spanId);
-    expect(feedback['mlflow.spanOutputs']).toMatchObject({
-      value: false,
-      rationale: expect.stringContaining('tent warranty'),
-      source: 'human',
+      expect(feedback['mlflow.spanInputs']).toMatchObject({
+        name: 'helpful',
+        traceId: last.traceId,
+        spanId: last.spanId,
+      });
     });
-    expect(feedback['mlflow.spanInputs']).toMatchObject({
-      name: 'helpful',
-      traceId: last.traceId,
-      spanId: last.spanId,
-    });
-  });
-});
+  },
+);

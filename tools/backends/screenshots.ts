@@ -7,15 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { otlpExporter } from '@glassbox/exporters';
 import { chromium } from 'playwright-core';
-import {
-  answers,
-  ensureInstalled,
-  fetchJson,
-  freePort,
-  sleep,
-  startBackend,
-  tempDir,
-} from '../../tests/backends/support/backend-process.js';
+import { fetchJson, sleep } from '../../tests/backends/support/backend-process.js';
+import { startMlflow, startPhoenix } from '../../tests/backends/support/backend-servers.js';
 import { runDemo } from '../../tests/backends/support/run-demo.js';
 
 const OUT = fileURLToPath(new URL('../../docs/images/', import.meta.url));
@@ -34,25 +27,7 @@ async function shown(text: string | RegExp): Promise<void> {
 }
 
 async function phoenix(): Promise<void> {
-  const python = await ensureInstalled('phoenix', 15 * 60_000);
-  const [port, grpcPort] = [await freePort(), await freePort()];
-  const dir = tempDir('phoenix');
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const server = await startBackend({
-    name: 'phoenix',
-    command: python,
-    args: ['-m', 'phoenix.server.main', 'serve'],
-    dir,
-    env: {
-      PHOENIX_HOST: '127.0.0.1',
-      PHOENIX_PORT: String(port),
-      PHOENIX_GRPC_PORT: String(grpcPort),
-      PHOENIX_WORKING_DIR: dir,
-      PHOENIX_TELEMETRY_ENABLED: 'false',
-    },
-    ready: () => answers(`${baseUrl}/healthz`),
-    timeoutMs: 300_000,
-  });
+  const { server, baseUrl } = await startPhoenix(300_000);
   try {
     const demo = await runDemo(otlpExporter({ preset: 'phoenix', baseUrl, projectName: 'default' }), 'demo');
     await sleep(3000);
@@ -85,32 +60,8 @@ async function dismissMlflowTips(): Promise<void> {
 }
 
 async function mlflow(): Promise<void> {
-  const python = await ensureInstalled('mlflow', 15 * 60_000);
-  const port = await freePort();
-  const dir = tempDir('mlflow');
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const server = await startBackend({
-    name: 'mlflow',
-    command: python,
-    args: [
-      ...['-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
-      ...[
-        '--backend-store-uri',
-        `sqlite:///${join(dir, 'mlflow.db')}`,
-        '--default-artifact-root',
-        join(dir, 'a'),
-      ],
-    ],
-    dir,
-    env: { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
-    ready: () => answers(`${baseUrl}/health`),
-    timeoutMs: 300_000,
-  });
+  const { server, baseUrl, experimentId } = await startMlflow(300_000);
   try {
-    const { experiment_id: experimentId } = await fetchJson<{ experiment_id: string }>(
-      `${baseUrl}/api/2.0/mlflow/experiments/create`,
-      { method: 'POST', body: JSON.stringify({ name: 'glassbox-demo' }) },
-    );
     const demo = await runDemo(otlpExporter({ preset: 'mlflow', baseUrl, experimentId }), 'demo');
     await sleep(2000);
     await page.goto(`${baseUrl}/#/experiments/${experimentId}/traces`);

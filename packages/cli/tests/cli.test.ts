@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { jsonFileExporter } from '@glassbox/exporters';
+import { jsonFileExporter, otlpExporter } from '@glassbox/exporters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSpans, sampleTrace } from '../../exporters/tests/sample-spans.js';
 import { type CliIo, runCli } from '../src/cli.js';
@@ -163,6 +163,46 @@ describe('glassbox (runCli)', () => {
     const missing = capture();
     expect(await runCli(['view', 'nope.jsonl'], missing.io)).toBe(2);
     expect(missing.out.stderr).toMatch(/no file .*nope\.jsonl/);
+  });
+
+  it('view --db FILE: the file gets retention limits, for the import and for live ingest', async () => {
+    const db = join(dir, 'view-limits.db');
+    const seed = TraceStore.open({ path: db });
+    const { importTraceFile } = await import('../src/store/import-trace-file.js');
+    for (let i = 0; i < 3; i++) {
+      const file = join(dir, `seed-${i}.jsonl`);
+      const exporter = jsonFileExporter({ path: file });
+      await new Promise<void>((done) => exporter.export(recordSpans(sampleTrace), () => done()));
+      await exporter.shutdown();
+      await importTraceFile(seed, file);
+    }
+    expect(seed.info().traceCount).toBe(3);
+    seed.close();
+    const result = await serving(
+      ['view', 'traces.jsonl', '--db', db, '--max-traces', '2', '--port', '0'],
+      {},
+      async (url) => {
+        expect((await request(`${url}/api/info`)).json().traceCount).toBe(2);
+        const exporter = otlpExporter({ endpoint: `${url}/v1/traces` });
+        for (let i = 0; i < 3; i++) {
+          const sent = await new Promise<{ code: number }>((done) =>
+            exporter.export(recordSpans(sampleTrace), done),
+          );
+          expect(sent.code).toBe(0);
+        }
+        await exporter.shutdown();
+        // Traces sent while it runs do not grow the file past its limit.
+        expect((await request(`${url}/api/info`)).json().traceCount).toBe(2);
+      },
+    );
+    expect(result.code).toBe(0);
+    const after = TraceStore.open({ path: db, maxTraces: 1_000 });
+    expect(after.info().traceCount).toBe(2);
+    after.close();
+    const usage = capture();
+    expect(await runCli(['view', '--help'], usage.io)).toBe(0);
+    expect(usage.out.stdout).toMatch(/--max-traces/);
+    expect(usage.out.stdout).toMatch(/Retention:/);
   });
 
   it('stats: a text report and --json, over a JSONL file and over --db', async () => {

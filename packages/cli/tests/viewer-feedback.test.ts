@@ -173,3 +173,114 @@ describe('feedback through the viewer API', () => {
     expect(JSON.parse(stdout.trim()).traceId).toBe(traceId);
   });
 });
+
+describe('exported feedback sent back to a viewer', () => {
+  it('keeps one record per judgement, and trace-level feedback hangs off the trace root', async () => {
+    const own = await startViewer({ port: 0 });
+    try {
+      const exporter = otlpExporter({ endpoint: `${own.url}/v1/traces` });
+      expect((await exportSpans(exporter, spans)).code).toBe(0);
+      await exporter.shutdown();
+      const give = (body: unknown) =>
+        request(`${own.url}/api/feedback`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: own.url },
+          body: JSON.stringify(body),
+        });
+      const onTrace = (await give({ traceId, name: 'thumbs', value: true })).json();
+      const onSpan = (await give({ traceId, spanId: llmSpanId, name: 'thumbs', value: false })).json();
+
+      const exportOnce = async () => {
+        const reply = await request(`${own.url}/api/export/feedback.otlp.json`);
+        expect(reply.status).toBe(200);
+        return reply;
+      };
+      const first = await exportOnce();
+      const exported = first
+        .json()
+        .resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans));
+      const idOf = (s: any) => s.attributes.find((a: any) => a.key === 'glassbox.feedback.id')?.value;
+      expect(exported.map(idOf).sort((x: any, y: any) => x.stringValue.localeCompare(y.stringValue))).toEqual(
+        [onTrace.id, onSpan.id].sort().map((id) => ({ stringValue: id })),
+      );
+      // Trace-level feedback: a child of and linked to the trace's root span, not a second root.
+      const traceLevel = exported.find((s: any) => idOf(s).stringValue === onTrace.id);
+      expect(traceLevel.parentSpanId).toBe(rootSpanId);
+      expect(traceLevel.links).toEqual([
+        {
+          traceId,
+          spanId: rootSpanId,
+          attributes: [{ key: 'glassbox.feedback.name', value: { stringValue: 'thumbs' } }],
+        },
+      ]);
+      expect(
+        traceLevel.attributes.find((a: any) => a.key === 'glassbox.feedback.target.span_id'),
+      ).toBeUndefined();
+
+      for (let i = 0; i < 2; i++) {
+        const sent = await request(`${own.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: (await exportOnce()).body,
+        });
+        expect(sent.status).toBe(200);
+      }
+      const records = own.store.listFeedback({ traceId }).feedback;
+      expect(records.map((r) => r.id).sort()).toEqual([onTrace.id, onSpan.id].sort());
+      const detail = own.store.getTrace(traceId)!;
+      expect(detail.summary.feedbackCount).toBe(2);
+      expect(detail.summary.rootSpanId).toBe(rootSpanId);
+      // The stored record keeps its trace-level target.
+      expect(records.find((r) => r.id === onTrace.id)?.spanId).toBeUndefined();
+      // And exporting again gives the same request.
+      expect((await exportOnce()).text).toBe(first.text);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('`glassbox stats --db` counts feedback given on the page once, with the feedback spans', async () => {
+    const statsDir = mkdtempSync(join(tmpdir(), 'glassbox-stats-'));
+    const statsDb = join(statsDir, 'traces.db');
+    try {
+      const own = await startViewer({ port: 0, db: statsDb });
+      try {
+        const exporter = otlpExporter({ endpoint: `${own.url}/v1/traces` });
+        expect((await exportSpans(exporter, spans)).code).toBe(0);
+        await exporter.shutdown();
+        own.store.addFeedback({ traceId, name: 'thumbs', value: true });
+        own.store.addFeedback({ traceId, spanId: llmSpanId, name: 'thumbs', value: false });
+        // Both go back in as feedback spans; a third judgement is only a record.
+        const reply = await request(`${own.url}/api/export/feedback.otlp.json`);
+        const sent = await request(`${own.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: reply.body,
+        });
+        expect(sent.status).toBe(200);
+        own.store.addFeedback({ traceId, name: 'thumbs', value: true });
+      } finally {
+        await own.close();
+      }
+      let stdout = '';
+      const io = {
+        stdout: {
+          write: (t: string) => {
+            stdout += t;
+            return true;
+          },
+        },
+        stderr: { write: () => true },
+        env: {},
+        cwd: statsDir,
+      };
+      expect(await runCli(['stats', '--db', statsDb, '--json'], io)).toBe(0);
+      const thumbs = JSON.parse(stdout).feedback.find(
+        (f: any) => f.name === 'thumbs' && f.kind === 'feedback',
+      );
+      expect(thumbs).toMatchObject({ count: 3, positive: 2, negative: 1 });
+    } finally {
+      rmSync(statsDir, { recursive: true, force: true });
+    }
+  });
+});

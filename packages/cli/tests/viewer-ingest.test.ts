@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { otlpExporter } from '@glassbox/exporters';
 import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -10,6 +14,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordSpans, sampleTrace } from '../../exporters/tests/sample-spans.js';
@@ -207,6 +212,39 @@ describe('the viewer receives OTLP/HTTP from the real exporters', () => {
       { numRuns: 150 },
     );
     expect((await request(`${v.url}/api/traces`)).status).toBe(200);
+  });
+
+  it('answers 503 with Retry-After while another process holds the store locked, so exporters retry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-busy-'));
+    try {
+      const path = join(dir, 'traces.db');
+      const v = await viewer({ db: path });
+      const otlp = Buffer.from(ProtobufTraceSerializer.serializeRequest(recordSpans(sampleTrace))!);
+      const other = new Database(path);
+      try {
+        other.exec('BEGIN EXCLUSIVE');
+        // The viewer waits out its busy timeout (5 s), then gives up on this batch.
+        const busy = await request(`${v.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-protobuf' },
+          body: otlp,
+        });
+        expect(busy.status).toBe(503);
+        expect(busy.headers['retry-after']).toBe('1');
+        other.exec('COMMIT');
+      } finally {
+        other.close();
+      }
+      const retried = await request(`${v.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-protobuf' },
+        body: otlp,
+      });
+      expect(retried.status).toBe(200);
+      expect(v.store.info().spanCount).toBe(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown content type (415) and other methods (405)', async () => {

@@ -133,6 +133,8 @@ describe('viewer security', () => {
     expect(visit.status).toBe(302);
     expect(visit.headers.location).toBe('/?x=1');
     const cookie = visit.headers['set-cookie']![0]!;
+    // Cookies are scoped by host, not port: the name holds the port, so other local servers never get it.
+    expect(cookie.startsWith(`glassbox_token_${v.port}=`)).toBe(true);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const withCookie = await request(`${base}/api/info`, {
@@ -140,6 +142,11 @@ describe('viewer security', () => {
     });
     expect(withCookie.status).toBe(200);
     expect(withCookie.json().tokenRequired).toBe(true);
+    // Another viewer's cookie (another port) is not this one's.
+    const otherPort = await request(`${base}/api/info`, {
+      headers: { ...host, Cookie: `glassbox_token_${v.port + 1}=${token}; glassbox_token=${token}` },
+    });
+    expect(otherPort.status).toBe(401);
     const badQuery = await request(`${base}/?token=wrong`, { headers: host });
     expect(badQuery.status).toBe(401);
     const apiQuery = await request(`${base}/api/info?token=${token}`, { headers: host });

@@ -103,6 +103,7 @@ export const ATTR = {
   FEEDBACK_TARGET_SPAN_ID: 'glassbox.feedback.target.span_id',
   FEEDBACK_SOURCE_ID: 'glassbox.feedback.source.id',
   FEEDBACK_EXPECTATIONS: 'glassbox.feedback.expectations',
+  FEEDBACK_ID: 'glassbox.feedback.id',
 
   // Evaluation results (OpenTelemetry GenAI `gen_ai.evaluation.result` event) and eval runs.
   GEN_AI_EVALUATION_RESULT_EVENT: 'gen_ai.evaluation.result',
@@ -119,6 +120,9 @@ export const ATTR = {
   COST_OUTPUT_USD: 'glassbox.cost.output_usd',
   COST_CACHE_READ_USD: 'glassbox.cost.cache_read_usd',
   COST_CACHE_WRITE_USD: 'glassbox.cost.cache_write_usd',
+  COST_REASONING_USD: 'glassbox.cost.reasoning_usd',
+  /** Cache writes with Anthropic's 1-hour TTL, a part of `gen_ai.usage.cache_creation.input_tokens`. */
+  USAGE_CACHE_WRITE_1H_INPUT_TOKENS: 'glassbox.usage.cache_creation_1h.input_tokens',
   COST_PRICE_SOURCE: 'glassbox.cost.price_source',
   TRACE_COST_USD: 'glassbox.trace.cost_usd',
   TRACE_INPUT_TOKENS: 'glassbox.trace.input_tokens',

@@ -53,8 +53,8 @@ describe('glassbox eval, in process', () => {
     expect(r.out).toContain('cites ✗ ex3: needs a kb-N source');
     const written = JSON.parse(readFileSync(join(dir, 'v1.json'), 'utf8'));
     expect(written.examples).toBe(3);
-    // Nothing initialised Glassbox in this process: results are scored, no trace ids are invented.
-    expect(written.results[0].traceId).toBeUndefined();
+    // The command traces its run (to --traces when given): each result names its example's trace.
+    expect(written.results[0].traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('exits 1 on a regression against the baseline, listing it', async () => {
@@ -81,6 +81,7 @@ describe('glassbox eval, in process', () => {
         /must default-export a non-empty array of judges and scorers/,
       ],
       [['--data', v1, '--scorers', join(dir, 'nope.ts')], /cannot load the scorers module/],
+      [['--data', v1, '--scorers', fixture('bad-traces.ts')], /`traces` must be a spanCollector\(\)/],
       [['--data', v1, '--scorers', fixture('scorers.ts'), '--baseline', v1], /baseline/],
     ];
     for (const [argv, message] of cases) {
@@ -91,7 +92,51 @@ describe('glassbox eval, in process', () => {
     }
     const help = await run('--help');
     expect(help.code).toBe(0);
-    expect(help.out).toContain('Exit codes: 0 done, 1 a regression against the baseline, 2 a usage error.');
+    expect(help.out).toContain('Exit codes: 0 done, 1 a regression against the baseline (or an error');
+    expect(help.out).toContain('--fail-on-errors');
+  });
+});
+
+describe('glassbox eval with a task', () => {
+  it('traces the re-run task, so scorers and judges see its spans', async () => {
+    const file = join(dir, 'questions.jsonl');
+    writeFileSync(
+      file,
+      ['q1', 'q2'].map((q, i) => JSON.stringify({ id: `t${i + 1}`, inputs: q })).join('\n'),
+    );
+    const r = await run('--data', file, '--scorers', fixture('task-scorers.ts'), '--out', 'task.json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, 'task.json'), 'utf8'));
+    for (const result of written.results) {
+      expect(result.scores.saw_lookup.value, result.scores.saw_lookup.rationale).toBe(true);
+      expect(result.traceId).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  it('exits 0 when examples error, and 1 with --fail-on-errors', async () => {
+    const file = join(dir, 'boom.jsonl');
+    writeFileSync(
+      file,
+      ['boom', 'boom'].map((q, i) => JSON.stringify({ id: `b${i + 1}`, inputs: q })).join('\n'),
+    );
+    const plain = await run('--data', file, '--scorers', fixture('task-scorers.ts'));
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain('task ! b1: the task failed: the pipeline broke');
+    const strict = await run('--data', file, '--scorers', fixture('task-scorers.ts'), '--fail-on-errors');
+    expect(strict.code).toBe(1);
+    expect(strict.out).toContain('--fail-on-errors: 2 error(s)');
+    const clean = await run('--data', v1, '--scorers', fixture('scorers.ts'), '--fail-on-errors');
+    expect(clean.code).toBe(0);
+  });
+
+  it('exits 1 when a baseline example is missing from the run', async () => {
+    await run('--data', 'v1.jsonl', '--scorers', fixture('scorers.ts'), '--out', 'full.json');
+    const fewer = dataset('fewer.jsonl', ['see kb-1 for the details', 'kb-2']);
+    const r = await run('--data', fewer, '--scorers', fixture('scorers.ts'), '--baseline', 'full.json');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('cites ↓ ex3: missing (fail → missing): not in this run');
+    expect(r.out).toContain('length ↓ ex3: missing (9 → missing)');
   });
 });
 

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { type Glassbox, GlassboxConfigError, init } from '@glassbox/core';
 import { jsonFileExporter } from '@glassbox/exporters';
 import { EvalDataError } from './dataset.js';
-import { type EvaluateOptions, evaluate } from './evaluate.js';
+import { type EvaluateOptions, evaluate, type TraceSource } from './evaluate.js';
 import { isScorer, type Scorer } from './scorer.js';
+import { spanCollector } from './span-collector.js';
 import { formatSummary } from './summary.js';
 
 /** Where the eval command writes and what it reads (the process's, or a test's). */
@@ -20,7 +21,8 @@ const USAGE = `Usage: glassbox eval --data <dataset.jsonl|traces.jsonl> --scorer
 
 Judges every example of a dataset (the viewer's export) or of a trace file with the judges and scorers
 the scorers module default-exports (an array, or { scorers, task }; a named export \`task\` re-runs each
-example's inputs). A .ts module needs tsx: npx tsx node_modules/.bin/glassbox eval ... (or node --import tsx).
+example's inputs, traced, so judges see its spans; a module that calls init() itself can export the
+spanCollector() it added as \`traces\`). A .ts module needs tsx: npx tsx node_modules/.bin/glassbox eval ... (or node --import tsx).
 
 Options:
   --data FILE          JSONL dataset ({ inputs, outputs?, expectations? } per line) or OTLP/JSON trace file
@@ -31,14 +33,15 @@ Options:
   --concurrency N      examples run at once (default 4)
   --timeout-ms N       time for one example (default 60000)
   --run-id ID          the run's id (default a random UUID)
+  --fail-on-errors     exit 1 if any example errored (its task, a judge or a scorer)
   -h, --help           show this help
 
-Exit codes: 0 done, 1 a regression against the baseline, 2 a usage error.
+Exit codes: 0 done, 1 a regression against the baseline (or an error, with --fail-on-errors), 2 a usage error.
 `;
 
 class UsageError extends Error {}
 
-/** The `glassbox eval` command: runs `evaluate` from files; resolves to the exit code (0, 1 on a regression, 2 on a usage error). */
+/** The `glassbox eval` command: runs `evaluate` from files; resolves to the exit code (0, 1 on a regression or, with `--fail-on-errors`, an error, 2 on a usage error). */
 export async function runEvalCli(argv: string[], io: EvalCliIo): Promise<number> {
   const write = (stream: NodeJS.WritableStream, text: string) => stream.write(text);
   let glassbox: Glassbox | undefined;
@@ -49,17 +52,20 @@ export async function runEvalCli(argv: string[], io: EvalCliIo): Promise<number>
       return 0;
     }
     const path = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
-    if (args.traces) {
-      glassbox = init({
-        serviceName: 'glassbox-eval',
-        exporters: [jsonFileExporter({ path: path(args.traces) })],
-      });
-    }
-    const { scorers, task } = await loadScorers(path(args.scorers));
+    // Traced even without --traces, so judges read what a re-run task did ({{ trace }}). Before the
+    // module loads: a module that calls init() itself replaces this setup (and can export its `traces`).
+    const collector = spanCollector();
+    glassbox = init({
+      serviceName: 'glassbox-eval',
+      exporters: args.traces ? [jsonFileExporter({ path: path(args.traces) })] : [],
+      spanProcessors: [collector],
+    });
+    const { scorers, task, traces } = await loadScorers(path(args.scorers));
     const options: EvaluateOptions = {
       data: path(args.data),
       scorers,
       ...(task ? { task } : {}),
+      traces: traces ?? collector,
       ...(args.baseline ? { baseline: path(args.baseline) } : {}),
       ...(args.out ? { out: path(args.out) } : {}),
       ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
@@ -76,7 +82,9 @@ export async function runEvalCli(argv: string[], io: EvalCliIo): Promise<number>
     }
     write(io.stdout, formatSummary(summary));
     if (args.out) write(io.stdout, `summary written to ${args.out}\n`);
-    return summary.regressions.length > 0 ? 1 : 0;
+    if (args.failOnErrors && summary.errors > 0)
+      write(io.stdout, `--fail-on-errors: ${summary.errors} error(s)\n`);
+    return summary.regressions.length > 0 || (args.failOnErrors && summary.errors > 0) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError) {
       write(io.stderr, `glassbox eval: ${error.message}\n\n${USAGE}`);
@@ -90,6 +98,7 @@ export async function runEvalCli(argv: string[], io: EvalCliIo): Promise<number>
 
 interface Args {
   help: boolean;
+  failOnErrors: boolean;
   data: string;
   scorers: string;
   baseline?: string;
@@ -116,13 +125,14 @@ function parse(argv: string[]): Args {
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
         'run-id': { type: 'string' },
+        'fail-on-errors': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (values.help) return { help: true, data: '', scorers: '' };
+  if (values.help) return { help: true, failOnErrors: false, data: '', scorers: '' };
   for (const required of ['data', 'scorers'])
     if (typeof values[required] !== 'string' || values[required] === '')
       throw new UsageError(`--${required} is required`);
@@ -139,6 +149,7 @@ function parse(argv: string[]): Args {
   const timeoutMs = integer('timeout-ms', 1);
   return {
     help: false,
+    failOnErrors: values['fail-on-errors'] === true,
     data: values.data as string,
     scorers: values.scorers as string,
     ...(str('baseline') ? { baseline: str('baseline')! } : {}),
@@ -151,7 +162,9 @@ function parse(argv: string[]): Args {
 }
 
 /** Imports the scorers module: `export default [...]` (plus `export const task`) or `export default { scorers, task }`. */
-async function loadScorers(file: string): Promise<{ scorers: Scorer[]; task?: EvaluateOptions['task'] }> {
+async function loadScorers(
+  file: string,
+): Promise<{ scorers: Scorer[]; task?: EvaluateOptions['task']; traces?: TraceSource }> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -176,5 +189,17 @@ async function loadScorers(file: string): Promise<{ scorers: Scorer[]; task?: Ev
   const task = (exported as { task?: unknown }).task ?? mod.task;
   if (task !== undefined && typeof task !== 'function')
     throw new UsageError(`${file}: \`task\` must be a function`);
-  return { scorers: list as Scorer[], ...(task ? { task: task as EvaluateOptions['task'] } : {}) };
+  const traces = (exported as { traces?: unknown }).traces ?? mod.traces;
+  const isTraces = (v: unknown) =>
+    typeof v === 'object' &&
+    v !== null &&
+    (typeof (v as { spansOf?: unknown }).spansOf === 'function' ||
+      typeof (v as { spans?: unknown }).spans === 'function');
+  if (traces !== undefined && !isTraces(traces))
+    throw new UsageError(`${file}: \`traces\` must be a spanCollector() (or an object with spans())`);
+  return {
+    scorers: list as Scorer[],
+    ...(task ? { task: task as EvaluateOptions['task'] } : {}),
+    ...(traces ? { traces: traces as TraceSource } : {}),
+  };
 }

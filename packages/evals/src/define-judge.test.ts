@@ -43,6 +43,14 @@ describe('defineJudge at definition time', () => {
       /defineJudge\.instructions.*no template variable/,
     );
     expect(() => judge({ valueType: { type: 'number', min: 5, max: 1 } })).toThrow(/defineJudge\.valueType/);
+    for (const bad of [
+      { min: 1, max: Number.POSITIVE_INFINITY },
+      { min: Number.NEGATIVE_INFINITY, max: 5 },
+      { min: Number.NaN, max: 5 },
+    ])
+      expect(() => judge({ valueType: { type: 'number', ...bad } })).toThrow(
+        /defineJudge\.valueType.*finite `min` < `max`/,
+      );
     expect(() => judge({ valueType: { type: 'labels', labels: ['only'] } })).toThrow(
       /defineJudge\.valueType/,
     );
@@ -164,6 +172,26 @@ describe('other judge models', () => {
     });
     expect(seen).toMatch(/- support_turn \[AGENT\] \d+ms\n {4}inputs: \{"question":"warranty"\}/);
     expect(seen).toMatch(/\n {2}- retrieval help-center \[RETRIEVER\] \d+ms\n {6}documents: kb-2/);
+  });
+
+  it('does not retry past the deadline when a model ignores the abort and answers prose late', async () => {
+    const abort = new AbortController();
+    let calls = 0;
+    const late = defineJudge({
+      name: 'late',
+      instructions: 'Is {{ outputs }} right?',
+      // Ignores its signal: the deadline passes while it "thinks", then it answers prose.
+      model: async () => {
+        calls++;
+        abort.abort(new Error('timed out after 50 ms'));
+        return 'I think it is fine.';
+      },
+    });
+    const result = await late.score({ ...args, signal: abort.signal });
+    expect(calls).toBe(1);
+    expect(result).toMatchObject({ name: 'late', error: 'timed out after 50 ms', errorType: 'timeout' });
+    const span = onlySpan(await spans(), 'judge late');
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
   });
 
   it('a guidelines judge fails with a rationale that cites the broken guideline', async () => {

@@ -138,6 +138,8 @@ export function defineJudge(options: JudgeOptions): Judge {
           return { name, value: checked.data.value, rationale: checked.data.rationale, source };
         problem = `the JSON did not match: ${issuesText(checked.error)}`;
       } else problem = parsed.problem;
+      // A model that ignored the abort and answered late: a retry would be a second paid call past the deadline.
+      if (signal?.aborted) return { name, error: abortText(signal), errorType: 'timeout', source };
       // The retry says what was wrong, so the model can fix exactly that.
       messages.push(
         { role: 'assistant', content: answer },
@@ -163,6 +165,13 @@ export function defineJudge(options: JudgeOptions): Judge {
     variables: [...variables],
     score,
   });
+}
+
+/** Why a judge stopped on an aborted signal: the reason's message (`timed out after ...` from evaluate). */
+function abortText(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  const message = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  return message && !/aborted/i.test(message) ? message : 'the judge was aborted (its deadline passed)';
 }
 
 /** Reads a model's JSON answer: the whole text, inside a ```json fence, or the outermost `{...}`. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { traceOpenAI } from '@glassbox/adapters/openai';
 import { ATTR, init, SpanType, withSpan } from '@glassbox/core';
 import { InMemoryExporter, jsonFileExporter, readTraceFile, type TraceFileSpan } from '@glassbox/exporters';
@@ -108,6 +109,10 @@ describe('evaluate with a task', () => {
 
   it('gives judges the task trace, and their calls land in the example trace', async () => {
     const answer = async ({ q }: { q: string }) => {
+      // A priced step of the task's own: its cost is the task's, not the judges'.
+      withSpan({ name: 'priced tool', type: SpanType.TOOL }, (t) =>
+        t.setAttribute(ATTR.GEN_AI_USAGE_COST, 1),
+      );
       await withSpan({ name: 'retrieval kb', type: SpanType.RETRIEVER }, (r) =>
         r.setAttribute(
           'glassbox.retrieval.documents',
@@ -143,6 +148,24 @@ describe('evaluate with a task', () => {
     expect(
       all.some((s) => s.name === 'chat gpt-4o-mini' && parentId(s) === judgeSpan.spanContext().spanId),
     ).toBe(true);
+
+    // The judges' cost, apart from the task's: the LLM spans under each `judge guidelines` span.
+    let total = 0;
+    for (const result of summary.results) {
+      const judgeLlm = all.filter(
+        (s) =>
+          s.name === 'chat gpt-4o-mini' &&
+          s.spanContext().traceId === result.traceId &&
+          all.some((j) => j.name === 'judge guidelines' && j.spanContext().spanId === parentId(s)),
+      );
+      const expected = judgeLlm.reduce((n, s) => n + Number(s.attributes[ATTR.GEN_AI_USAGE_COST]), 0);
+      expect(expected).toBeGreaterThan(0);
+      expect(result.judgeCostUsd).toBeCloseTo(expected, 10);
+      total += expected;
+    }
+    expect(summary.judgeCostUsd).toBeCloseTo(total, 10);
+    expect(summary.judgeCostUsd!).toBeLessThan(1);
+    expect(formatSummary(summary)).toMatch(/, judges \$\d+\.\d{6}\n/);
   });
 });
 
@@ -171,6 +194,7 @@ describe('bad input becomes a recorded error of its example', () => {
       },
       scorers: [throws, judge],
       timeoutMs: 300,
+      graceMs: 50,
     });
     prose.restore();
     const byId = Object.fromEntries(summary.results.map((r) => [r.id, r]));
@@ -220,6 +244,7 @@ describe('bad input becomes a recorded error of its example', () => {
       data: [{ inputs: 'q', outputs: 'a' }],
       scorers: [judge, hung],
       timeoutMs: 200,
+      graceMs: 50,
     });
     const scores = summary.results[0]!.scores;
     expect(scores.judge!.error).toMatch(/model call failed: .*overloaded/);
@@ -237,6 +262,99 @@ describe('bad input becomes a recorded error of its example', () => {
     );
     await expect(evaluate({ data, scorers: [short], concurrency: 0 })).rejects.toThrow(
       /evaluate\.concurrency/,
+    );
+  });
+});
+
+describe('timeouts hold the example until the aborted step settles', () => {
+  it("aborts the task's signal at the timeout and keeps its slot and root span until the task stops", async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const signals: AbortSignal[] = [];
+    const summary = await evaluate({
+      data: [
+        { id: 'a', inputs: 'a' },
+        { id: 'b', inputs: 'b' },
+        { id: 'c', inputs: 'c' },
+      ],
+      // Honours its signal, but takes a moment to wind down (ending a span of its own).
+      task: (_inputs: string, { signal }) =>
+        withSpan({ name: 'slow step', type: SpanType.TOOL }, () => {
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          signals.push(signal);
+          return new Promise((_, reject) =>
+            signal.addEventListener('abort', () =>
+              setTimeout(() => {
+                running--;
+                reject(new Error('stopped'));
+              }, 30),
+            ),
+          );
+        }),
+      scorers: [short],
+      concurrency: 1,
+      timeoutMs: 50,
+      graceMs: 5000,
+    });
+    expect(signals).toHaveLength(3);
+    expect(signals.every((s) => s.aborted)).toBe(true);
+    expect(String((signals[0]!.reason as Error).message)).toBe('timed out after 50 ms');
+    expect(maxRunning).toBe(1);
+    expect(running).toBe(0);
+    expect(summary.results.map((r) => r.error)).toEqual(Array(3).fill('timed out after 50 ms'));
+    const all = await spans();
+    const roots = all.filter((s) => s.name === 'eval_example');
+    expect(roots).toHaveLength(3);
+    for (const root of roots) {
+      const step = all.find(
+        (s) => s.name === 'slow step' && s.spanContext().traceId === root.spanContext().traceId,
+      )!;
+      // The task's span ended inside its example, not after it (spans are exported as they end).
+      expect(all.indexOf(step)).toBeLessThan(all.indexOf(root));
+    }
+  });
+
+  it('gives up on a task that ignores the signal after graceMs, and counts a late answer as a timeout', async () => {
+    const late: string[] = [];
+    const summary = await evaluate({
+      data: [
+        { id: 'ignores', inputs: 'x' },
+        { id: 'late', inputs: 'y' },
+      ],
+      task: (inputs: string, { signal }) =>
+        inputs === 'x'
+          ? new Promise(() => {})
+          : new Promise((resolve) =>
+              signal.addEventListener('abort', () => {
+                late.push(inputs);
+                resolve('an answer after all');
+              }),
+            ),
+      scorers: [short],
+      timeoutMs: 50,
+      graceMs: 20,
+    });
+    expect(late).toEqual(['y']);
+    expect(summary.results.map((r) => r.error)).toEqual(['timed out after 50 ms', 'timed out after 50 ms']);
+    await expect(evaluate({ data, scorers: [short], graceMs: -1 })).rejects.toThrow(/evaluate\.graceMs/);
+  });
+});
+
+describe('print', () => {
+  it('writes the summary table to the given stream, or nothing by default', async () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (c) => void (text += c));
+    const summary = await evaluate({
+      data: [{ inputs: 'q', outputs: 'short' }],
+      scorers: [short],
+      print: stream,
+    });
+    expect(text).toBe(formatSummary(summary));
+    expect(text).toMatch(/short\s+pass_fail\s+1\/1 passed/);
+    await expect(evaluate({ data, scorers: [short], print: 'yes' as any })).rejects.toThrow(
+      /evaluate\.print/,
     );
   });
 });

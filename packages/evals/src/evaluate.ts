@@ -5,13 +5,16 @@ import { ATTR, GlassboxConfigError, logFeedback, SpanType, withSpan } from '@gla
 import { assertOptions, rules } from '@glassbox/core/instrumentation';
 import { isValidTraceId, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import { type EvalExample, type ExampleInput, loadExamples } from './dataset.js';
+import { judgeCost, roundUsd } from './judge-cost.js';
 import { isScoreFailure, isScorer, messageOf, type ScoreResult, type Scorer, typeOf } from './scorer.js';
 import type { SpanCollector } from './span-collector.js';
 import {
   type EvalSummary,
   type ExampleResult,
   type ExampleScore,
+  findChanges,
   findRegressions,
+  formatSummary,
   loadBaseline,
   summarizeScorers,
 } from './summary.js';
@@ -20,7 +23,10 @@ import { type TraceSpanLike, toPlainSpan } from './trace-text.js';
 /** What a task gets besides the example's inputs. */
 export interface TaskContext {
   example: EvalExample;
-  /** Aborted when the example's time is up: pass it on to model clients and fetches. */
+  /**
+   * Aborted when the example's time is up: pass it on to model clients and fetches, and stop when it fires
+   * (evaluate holds the example's slot until the task settles, for at most `graceMs`).
+   */
   signal: AbortSignal;
 }
 
@@ -39,6 +45,8 @@ export interface EvaluateOptions {
   concurrency?: number;
   /** Time for one example, task and scorers together (default 60000). */
   timeoutMs?: number;
+  /** After a timeout, how long the example (its concurrency slot, its root span) waits for the aborted step to settle (default 1000). */
+  graceMs?: number;
   /** Default: a random UUID. */
   runId?: string;
   /** A previous summary (or its JSON file) to report regressions against. */
@@ -47,6 +55,8 @@ export interface EvaluateOptions {
   out?: string;
   /** Spans of the task runs for `{{ trace }}`: a `spanCollector()` added to `init`, or an `InMemoryExporter`. */
   traces?: TraceSource;
+  /** Writes `formatSummary`'s table at the end: `true` to stdout, or to this stream (default false). */
+  print?: boolean | NodeJS.WritableStream;
 }
 
 const OPTIONS = rules.object(
@@ -62,6 +72,13 @@ const OPTIONS = rules.object(
     ),
     concurrency: rules.integer(1, 256),
     timeoutMs: rules.integer(1, 2_147_483_647),
+    graceMs: rules.integer(0, 2_147_483_647),
+    print: rules.custom(
+      'true, false or a writable stream',
+      (v) =>
+        typeof v === 'boolean' ||
+        (typeof v === 'object' && v !== null && typeof (v as any).write === 'function'),
+    ),
     runId: rules.string({ nonEmpty: true }),
     baseline: rules.custom(
       'a summary object or a file path',
@@ -118,6 +135,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     results,
   );
   const taskErrors = results.filter((r) => r.error !== undefined).length;
+  const judgeCosts = results.map((r) => r.judgeCostUsd).filter((c): c is number => c !== undefined);
   const summary: EvalSummary = {
     runId,
     startedAt: startedAt.toISOString(),
@@ -127,13 +145,16 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     errors: taskErrors + scorers.reduce((n, s) => n + s.errors, 0),
     scorers,
     results,
+    ...(judgeCosts.length > 0 ? { judgeCostUsd: roundUsd(judgeCosts.reduce((a, b) => a + b, 0)) } : {}),
     regressions: baseline ? findRegressions(results, baseline) : [],
+    ...(baseline ? { changes: findChanges(results, baseline) } : {}),
     ...(baseline ? { baseline: { runId: baseline.runId, examples: baseline.results.length } } : {}),
   };
   if (options.out) {
     await mkdir(dirname(options.out), { recursive: true });
     await writeFile(options.out, `${JSON.stringify(summary, null, 2)}\n`);
   }
+  if (options.print) (options.print === true ? process.stdout : options.print).write(formatSummary(summary));
   return summary;
 }
 
@@ -147,6 +168,7 @@ async function runExample(
   // The example's time limit, carried for the timeout message.
   const abort = Object.assign(new AbortController(), { limitMs });
   const deadline = Date.now() + limitMs;
+  const graceMs = options.graceMs ?? 1000;
   const original =
     example.traceId && example.spanId
       ? { traceId: example.traceId, spanId: example.spanId, traceFlags: TraceFlags.SAMPLED }
@@ -174,6 +196,7 @@ async function runExample(
               Promise.resolve().then(() => task(example.inputs, { example, signal: abort.signal })),
               deadline,
               abort,
+              graceMs,
             );
           } catch (error) {
             root.recordError(error);
@@ -213,6 +236,7 @@ async function runExample(
               },
               deadline,
               abort,
+              graceMs,
             ),
           ),
         );
@@ -220,10 +244,12 @@ async function runExample(
         for (const result of scored) {
           scores[result.name] = record(result, target);
         }
+        const judgeCostUsd = options.traces ? judgeCost(traceOf(root.traceId, options) ?? []) : undefined;
         return {
           id: example.id,
           ...idsOf(target),
           scores,
+          ...(judgeCostUsd !== undefined ? { judgeCostUsd } : {}),
           durationMs: performance.now() - started,
         };
       } finally {
@@ -238,9 +264,15 @@ async function scoreOne(
   args: Parameters<Scorer['score']>[0],
   deadline: number,
   abort: AbortController,
+  graceMs: number,
 ): Promise<ScoreResult> {
   try {
-    const result = await race(scorer.score(args), deadline, abort);
+    const result = await race(
+      Promise.resolve().then(() => scorer.score(args)),
+      deadline,
+      abort,
+      graceMs,
+    );
     return { ...result, name: scorer.name };
   } catch (error) {
     return {
@@ -294,20 +326,45 @@ function traceOf(traceId: string, options: EvaluateOptions): TraceSpanLike[] | u
     .filter((s) => s.traceId === traceId);
 }
 
-/** Settles with `promise`, or rejects with a TimeoutError (and aborts) when the deadline passes first. */
-function race<T>(promise: Promise<T>, deadline: number, abort: AbortController): Promise<T> {
+/**
+ * Settles with `promise`, or rejects with a TimeoutError when the deadline passes first: it then aborts and
+ * waits for `promise` to settle, for at most `graceMs`, so a step that honours the signal ends inside its
+ * example (before the root span, within its concurrency slot). A late result still counts as a timeout.
+ */
+function race<T>(promise: Promise<T>, deadline: number, abort: AbortController, graceMs: number): Promise<T> {
   const ms = Math.max(0, Math.round(deadline - Date.now()));
   const limit = (abort as AbortController & { limitMs?: number }).limitMs ?? ms;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
       const error = new TimeoutError(`timed out after ${limit} ms`);
-      abort.abort(error);
-      reject(error);
+      if (!abort.signal.aborted) abort.abort(error);
+      let grace: NodeJS.Timeout | undefined;
+      const graceEnd = new Promise<void>((done) => {
+        grace = setTimeout(done, graceMs);
+      });
+      void Promise.race([promise.then(noop, noop), graceEnd]).then(() => {
+        clearTimeout(grace);
+        reject(error);
+      });
     }, ms);
+    promise.then(
+      (value) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+const noop = () => {};
 
 /** A span's ids for the summary; none when tracing is off (nothing was recorded, nothing to look up). */
 function idsOf(span: { traceId: string; spanId: string }): { traceId?: string; spanId?: string } {

@@ -24,7 +24,14 @@ export type {
 export { isScoreFailure, isScorer } from './scorer.js';
 export type { SpanCollectorOptions } from './span-collector.js';
 export { SpanCollector, spanCollector } from './span-collector.js';
-export type { EvalSummary, ExampleResult, ExampleScore, Regression, ScorerSummary } from './summary.js';
-export { findRegressions, formatSummary } from './summary.js';
+export type {
+  EvalSummary,
+  ExampleResult,
+  ExampleScore,
+  Regression,
+  ScoreChange,
+  ScorerSummary,
+} from './summary.js';
+export { findChanges, findRegressions, formatSummary } from './summary.js';
 export type { PlainSpan, RenderTraceOptions, TraceSpanLike } from './trace-text.js';
 export { renderTrace } from './trace-text.js';

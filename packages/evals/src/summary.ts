@@ -23,6 +23,8 @@ export interface ExampleResult {
   error?: string;
   scores: Record<string, ExampleScore>;
   durationMs: number;
+  /** USD of the judges' model calls in this example's trace (with `traces`, when their spans carry a cost). */
+  judgeCostUsd?: number;
 }
 
 /** One scorer's results over the run. */
@@ -50,15 +52,24 @@ export interface ScorerSummary {
   errorList: { exampleId: string; error: string }[];
 }
 
-/** An example that got worse than in the baseline. */
+/** An example that got worse than in the baseline (`missing`: scored in the baseline, absent from this run). */
 export interface Regression {
   exampleId: string;
   scorer: string;
-  kind: 'now_fails' | 'score_dropped' | 'now_errors';
+  kind: 'now_fails' | 'score_dropped' | 'now_errors' | 'missing';
   before: ScoreValue | null;
   after: ScoreValue | null;
   /** The rationale (or error) of the new result. */
   reason?: string;
+}
+
+/** A score whose label changed since the baseline (reported, not a regression: no label is "better"). */
+export interface ScoreChange {
+  exampleId: string;
+  scorer: string;
+  before: string;
+  after: string;
+  rationale?: string;
 }
 
 /** What `evaluate` returns and writes to `out`. */
@@ -74,8 +85,12 @@ export interface EvalSummary {
   errors: number;
   scorers: ScorerSummary[];
   results: ExampleResult[];
+  /** USD of every judge model call of the run (see `ExampleResult.judgeCostUsd`); absent when unknown. */
+  judgeCostUsd?: number;
   /** Empty without a baseline. */
   regressions: Regression[];
+  /** Label changes against the baseline; absent without one. */
+  changes?: ScoreChange[];
   baseline?: { runId: string; examples: number };
 }
 
@@ -188,10 +203,27 @@ export async function loadBaseline(baseline: EvalSummary | string): Promise<Eval
   return value as EvalSummary;
 }
 
-/** The examples that got worse: passed and now fail, scored lower, or scored before and now errored. */
+/**
+ * The examples that got worse: passed and now fail, scored lower, scored before and now errored, or scored
+ * in the baseline and missing from this run.
+ */
 export function findRegressions(current: readonly ExampleResult[], baseline: EvalSummary): Regression[] {
   const before = new Map(baseline.results.map((r) => [r.id, r]));
+  const ids = new Set(current.map((r) => r.id));
   const out: Regression[] = [];
+  for (const old of baseline.results) {
+    if (ids.has(old.id)) continue;
+    for (const [scorer, prev] of Object.entries(old.scores))
+      if (prev.value !== undefined && prev.error === undefined)
+        out.push({
+          exampleId: old.id,
+          scorer,
+          kind: 'missing',
+          before: prev.value,
+          after: null,
+          reason: 'not in this run',
+        });
+  }
   for (const result of current) {
     const old = before.get(result.id);
     if (!old) continue;
@@ -220,6 +252,27 @@ export function findRegressions(current: readonly ExampleResult[], baseline: Eva
   return out;
 }
 
+/** The label scores that changed since the baseline (string value to a different string value). */
+export function findChanges(current: readonly ExampleResult[], baseline: EvalSummary): ScoreChange[] {
+  const before = new Map(baseline.results.map((r) => [r.id, r]));
+  const out: ScoreChange[] = [];
+  for (const result of current)
+    for (const [scorer, score] of Object.entries(result.scores)) {
+      const prev = before.get(result.id)?.scores[scorer];
+      if (typeof prev?.value !== 'string' || prev.error !== undefined) continue;
+      if (score.error !== undefined || typeof score.value !== 'string' || score.value === prev.value)
+        continue;
+      out.push({
+        exampleId: result.id,
+        scorer,
+        before: prev.value,
+        after: score.value,
+        ...(score.rationale ? { rationale: score.rationale } : {}),
+      });
+    }
+  return out;
+}
+
 /** A summary as a text table, then the failures, errors and regressions. */
 export function formatSummary(summary: EvalSummary): string {
   const rows = [['scorer', 'kind', 'result', 'errors', 'skipped']];
@@ -234,7 +287,8 @@ export function formatSummary(summary: EvalSummary): string {
   const out = [
     `eval run ${summary.runId}: ${summary.examples} examples, ${summary.errors} errors` +
       (summary.taskErrors > 0 ? ` (${summary.taskErrors} task errors)` : '') +
-      `, ${Math.round(summary.durationMs)} ms`,
+      `, ${Math.round(summary.durationMs)} ms` +
+      (summary.judgeCostUsd !== undefined ? `, judges $${summary.judgeCostUsd.toFixed(6)}` : ''),
     '',
     line(rows[0]!),
     line(widths.map((w) => '-'.repeat(w))),
@@ -253,7 +307,11 @@ export function formatSummary(summary: EvalSummary): string {
     out.push('', `against baseline ${summary.baseline.runId}: ${summary.regressions.length} regression(s)`);
     for (const r of summary.regressions)
       out.push(
-        `  ${r.scorer} ↓ ${r.exampleId}: ${r.kind} (${show(r.before)} → ${show(r.after)})${r.reason ? `: ${r.reason}` : ''}`,
+        `  ${r.scorer} ↓ ${r.exampleId}: ${r.kind} (${show(r.before)} → ${r.kind === 'missing' ? 'missing' : show(r.after)})${r.reason ? `: ${r.reason}` : ''}`,
+      );
+    for (const c of summary.changes ?? [])
+      out.push(
+        `  ${c.scorer} ~ ${c.exampleId}: changed (${c.before} → ${c.after})${c.rationale ? `: ${c.rationale}` : ''}`,
       );
   }
   return `${out.join('\n')}\n`;

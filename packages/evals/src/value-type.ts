@@ -12,7 +12,7 @@ export function checkValueType(valueType: unknown, option: string): ValueType {
   if (typeof valueType !== 'object' || valueType === null) return fail(expected);
   const v = valueType as Record<string, unknown>;
   if (v.type === 'number') {
-    if (typeof v.min !== 'number' || typeof v.max !== 'number' || !(v.min < v.max))
+    if (!Number.isFinite(v.min) || !Number.isFinite(v.max) || !((v.min as number) < (v.max as number)))
       fail('a number value type needs finite `min` < `max`, e.g. { type: "number", min: 1, max: 5 }');
     return { type: 'number', min: v.min as number, max: v.max as number };
   }

@@ -42,12 +42,21 @@ const stopReason = (c: Completion) => STOP_REASONS[c.finishReason] ?? c.finishRe
 const toolUseId = (c: Completion, i: number) => c.toolCalls[i]?.id ?? `toolu_fake_${c.seq}_${i}`;
 
 function usage(c: Completion, outputTokens: number): Obj {
-  const { inputTokens, cachedInputTokens, cacheCreationInputTokens, reasoningTokens } = c.usage;
+  const {
+    inputTokens,
+    cachedInputTokens,
+    cacheCreationInputTokens,
+    cacheCreation1hInputTokens,
+    reasoningTokens,
+  } = c.usage;
   return {
     input_tokens: inputTokens,
     cache_creation_input_tokens: cacheCreationInputTokens,
     cache_read_input_tokens: cachedInputTokens,
-    cache_creation: { ephemeral_5m_input_tokens: cacheCreationInputTokens, ephemeral_1h_input_tokens: 0 },
+    cache_creation: {
+      ephemeral_5m_input_tokens: cacheCreationInputTokens - cacheCreation1hInputTokens,
+      ephemeral_1h_input_tokens: cacheCreation1hInputTokens,
+    },
     output_tokens: outputTokens,
     output_tokens_details: reasoningTokens > 0 ? { thinking_tokens: reasoningTokens } : null,
     server_tool_use: null,

@@ -16,6 +16,8 @@ export interface ScriptUsage {
   cachedInputTokens?: number;
   /** Anthropic `cache_creation_input_tokens` (OpenAI has no such field). */
   cacheCreationInputTokens?: number;
+  /** The part of `cacheCreationInputTokens` written to the one-hour cache (`cache_creation.ephemeral_1h_input_tokens`). */
+  cacheCreation1hInputTokens?: number;
   /** OpenAI `reasoning_tokens`; Anthropic `output_tokens_details.thinking_tokens`. */
   reasoningTokens?: number;
 }
@@ -107,6 +109,7 @@ export function resolveCompletion(script: Script, body: Record<string, unknown>,
       outputTokens: script.usage?.outputTokens ?? estimateTokens(outputChars) + reasoningTokens,
       cachedInputTokens: script.usage?.cachedInputTokens ?? 0,
       cacheCreationInputTokens: script.usage?.cacheCreationInputTokens ?? 0,
+      cacheCreation1hInputTokens: script.usage?.cacheCreation1hInputTokens ?? 0,
       reasoningTokens,
     },
     finishReason: script.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),

@@ -34,19 +34,54 @@ export function finishReason(reason: unknown): string | undefined {
 const num = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
-/** `gen_ai.usage.*` attributes for an AI SDK usage object (v7 details, v6 flat fields and v4/v5 names). */
-export function usageAttributes(usage: unknown): AttributeMap {
+/** Providers whose own input count leaves out cached tokens (Anthropic's, also on Vertex and Bedrock). */
+const CACHE_EXCLUSIVE = /(^|\.)anthropic(\.|$)/;
+
+/**
+ * `gen_ai.usage.*` attributes for an AI SDK usage object (v7 details, v6 flat fields and v4/v5 names),
+ * with `gen_ai.usage.input_tokens` counting cached tokens as the GenAI conventions say: v6+ report the
+ * provider's breakdown (uncached + cache read + cache write), while v4/v5 copy Anthropic's own input count,
+ * which leaves the cache out (its writes only in `providerMetadata.anthropic`). `provider` is the AI SDK
+ * provider id (`anthropic.messages`), `metadata` the call's provider metadata (object or JSON).
+ */
+export function usageAttributes(usage: unknown, provider?: unknown, metadata?: unknown): AttributeMap {
   if (typeof usage !== 'object' || usage === null) return {};
   const u = usage as Obj;
+  const details = u.inputTokenDetails as Obj | undefined;
+  const anthropic = objectOf(objectOf(metadata)?.anthropic);
+  const cacheRead =
+    num(details?.cacheReadTokens) ?? num(u.cachedInputTokens) ?? num(anthropic?.cacheReadInputTokens);
+  const cacheWrite = num(details?.cacheWriteTokens) ?? num(anthropic?.cacheCreationInputTokens);
+  let input = num(u.inputTokens) ?? num(u.promptTokens);
+  const noCache = num(details?.noCacheTokens);
+  if (noCache !== undefined) {
+    input = Math.max(input ?? 0, noCache + (cacheRead ?? 0) + (cacheWrite ?? 0));
+  } else if (input !== undefined && typeof provider === 'string' && CACHE_EXCLUSIVE.test(provider)) {
+    input += (cacheRead ?? 0) + (cacheWrite ?? 0);
+  }
+  // Anthropic's raw usage (v7 `usage.raw`, or the provider metadata's copy) splits writes by cache TTL.
+  const raw = objectOf(u.raw) ?? objectOf(anthropic?.usage);
+  const oneHour = num(objectOf(raw?.cache_creation)?.ephemeral_1h_input_tokens);
   return {
-    [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: num(u.inputTokens) ?? num(u.promptTokens),
+    [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: input,
     [ATTR.GEN_AI_USAGE_OUTPUT_TOKENS]: num(u.outputTokens) ?? num(u.completionTokens),
-    [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]:
-      num(u.inputTokenDetails?.cacheReadTokens) ?? num(u.cachedInputTokens),
-    [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: num(u.inputTokenDetails?.cacheWriteTokens),
+    [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: cacheRead,
+    [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: cacheWrite,
+    [ATTR.USAGE_CACHE_WRITE_1H_INPUT_TOKENS]: oneHour !== undefined && oneHour > 0 ? oneHour : undefined,
     [ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]:
       num(u.outputTokenDetails?.reasoningTokens) ?? num(u.reasoningTokens),
   };
+}
+
+function objectOf(value: unknown): Obj | undefined {
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined;
 }
 
 /** `gen_ai.request.*` attributes for the AI SDK call settings of a model call. */

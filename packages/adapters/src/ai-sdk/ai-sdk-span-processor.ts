@@ -25,7 +25,7 @@ const ROOTS = new Set(['ai.generateText', 'ai.streamText', 'ai.generateObject', 
 /**
  * An OpenTelemetry span processor that gives the AI SDK's own spans (`ai.generateText`, `ai.toolCall`,
  * ... from v4 to v6 with `experimental_telemetry`) Glassbox span types and `gen_ai.*` attributes, adding
- * only keys that are absent.
+ * only keys that are absent (save the AI SDK's own copy of an input count that left out cached tokens).
  */
 export function aiSdkSpanProcessor(options: AiSdkSpanProcessorOptions = {}): SpanProcessor {
   assertOptions(options, OPTIONS, 'aiSdkSpanProcessor');
@@ -79,7 +79,12 @@ function enrich(span: Span, operation: string, agent: boolean, content: boolean)
     add(ATTR.SPAN_TYPE, SpanType.LLM);
     add(ATTR.GEN_AI_OPERATION_NAME, 'chat');
     addModel(a, add);
-    for (const [key, value] of Object.entries(usageAttributes(flatUsage(a)))) add(key, value);
+    const usage = usageAttributes(flatUsage(a), a['ai.model.provider'], a['ai.response.providerMetadata']);
+    // v4/v5 wrote Anthropic's cache-exclusive count as gen_ai.usage.input_tokens: the normalised one replaces it.
+    const tokens = usage[ATTR.GEN_AI_USAGE_INPUT_TOKENS];
+    if (tokens !== undefined && a[ATTR.GEN_AI_USAGE_INPUT_TOKENS] === flatUsage(a).inputTokens)
+      span.setAttribute(ATTR.GEN_AI_USAGE_INPUT_TOKENS, tokens);
+    for (const [key, value] of Object.entries(usage)) add(key, value);
     add(ATTR.GEN_AI_RESPONSE_ID, a['ai.response.id']);
     add(ATTR.GEN_AI_RESPONSE_MODEL, a['ai.response.model']);
     if (typeof a['ai.response.finishReason'] === 'string')
@@ -139,7 +144,10 @@ function flatUsage(a: Attrs): Attrs {
     outputTokens: a['ai.usage.outputTokens'] ?? a['ai.usage.completionTokens'],
     cachedInputTokens: a['ai.usage.inputTokenDetails.cacheReadTokens'] ?? a['ai.usage.cachedInputTokens'],
     reasoningTokens: a['ai.usage.outputTokenDetails.reasoningTokens'] ?? a['ai.usage.reasoningTokens'],
-    inputTokenDetails: { cacheWriteTokens: a['ai.usage.inputTokenDetails.cacheWriteTokens'] },
+    inputTokenDetails: {
+      noCacheTokens: a['ai.usage.inputTokenDetails.noCacheTokens'],
+      cacheWriteTokens: a['ai.usage.inputTokenDetails.cacheWriteTokens'],
+    },
   };
 }
 

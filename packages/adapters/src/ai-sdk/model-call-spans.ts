@@ -72,7 +72,7 @@ export function recordModelAnswer(call: ModelCall, event: Obj, at: number, rules
     defined({
       [ATTR.GEN_AI_RESPONSE_ID]: typeof event.responseId === 'string' ? event.responseId : undefined,
       [ATTR.LLM_TIME_TO_FIRST_TOKEN_MS]: event.performance?.timeToFirstOutputMs,
-      ...usageAttributes(event.usage),
+      ...usageAttributes(event.usage, undefined, event.providerMetadata),
       ...serverAttributes(event.request?.url),
     }),
   );
@@ -113,7 +113,7 @@ export function endObjectModelCall(call: ModelCall, event: Obj, at: number, rule
       [ATTR.GEN_AI_RESPONSE_FINISH_REASONS]: reason === undefined ? undefined : [reason],
       [ATTR.GEN_AI_OUTPUT_TYPE]: 'json',
       [ATTR.LLM_TIME_TO_FIRST_TOKEN_MS]: event.msToFirstChunk,
-      ...usageAttributes(event.usage),
+      ...usageAttributes(event.usage, undefined, event.providerMetadata),
     }),
   );
   if (rules.outputs && call.span.isRecording() && typeof event.objectText === 'string') {

@@ -41,6 +41,26 @@ const expectedParts = [
 ];
 
 describe('traceAnthropic', () => {
+  it('records the one-hour share of cache writes, which is priced apart', async () => {
+    server.enqueue({
+      text: 'ok',
+      usage: {
+        inputTokens: 10,
+        outputTokens: 2,
+        cacheCreationInputTokens: 50,
+        cacheCreation1hInputTokens: 30,
+      },
+    });
+    await client().messages.create({
+      model: MODEL,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const llm = await span(`chat ${MODEL}`);
+    expect(llm.attributes[ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]).toBe(50);
+    expect(llm.attributes[ATTR.USAGE_CACHE_WRITE_1H_INPUT_TOKENS]).toBe(30);
+  });
+
   it('records a message: system prompt, content blocks, tool use, thinking and cache-inclusive usage', async () => {
     server.enqueue(reply);
     const anthropic = client();

@@ -94,6 +94,11 @@ export function recordUsage(call: LlmCall, usage: unknown): void {
   call.attr(ATTR.GEN_AI_USAGE_OUTPUT_TOKENS, num(usage.output_tokens));
   call.attr(ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, cacheRead);
   call.attr(ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
+  // One-hour cache writes cost more than five-minute ones; the cost hook prices this share apart.
+  const oneHour = isObj(usage.cache_creation)
+    ? num(usage.cache_creation.ephemeral_1h_input_tokens)
+    : undefined;
+  if (oneHour !== undefined && oneHour > 0) call.attr(ATTR.USAGE_CACHE_WRITE_1H_INPUT_TOKENS, oneHour);
   if (isObj(usage.output_tokens_details)) {
     call.attr(ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, num(usage.output_tokens_details.thinking_tokens));
   }

@@ -1,7 +1,8 @@
 import { ATTR, GlassboxConfigError, SpanType, trace } from '@glassbox/core';
+import { logger } from '@glassbox/core/instrumentation';
 import { jsonAttr, parentId, setupGlassbox } from '@glassbox/test-harness';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type GuardrailVerdict, traceGuardrail } from './index.js';
 
 const { exporter, span, spans } = setupGlassbox();
@@ -125,5 +126,106 @@ describe('traceGuardrail', () => {
       /traceGuardrail\.polcy.*did you mean `policy`/,
     );
     expect(() => traceGuardrail('nope' as never, { name: 'x' })).toThrow(GlassboxConfigError);
+  });
+});
+
+/** A promise subclass with a method of its own, as SDKs return (openai's APIPromise and `.withResponse()`). */
+class CheckPromise<T> extends Promise<T> {
+  withMeta(): string {
+    return 'meta';
+  }
+}
+
+/** Like an SDK's lazy promise: its native state is a placeholder, its own `then` settles to the reply. */
+class LazyReply extends Promise<unknown> {
+  constructor(private readonly reply: unknown = null) {
+    super((resolve) => resolve(null));
+  }
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+  // biome-ignore lint/suspicious/noThenProperty: an SDK promise's own `then` is what is under test.
+  override then<A = unknown, B = never>(
+    onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return Promise.resolve(this.reply).then(onFulfilled, onRejected);
+  }
+  withResponse(): { data: unknown } {
+    return { data: this.reply };
+  }
+}
+
+describe('traceGuardrail returns the very promise or thenable the check returns', () => {
+  it('hands back a promise subclass itself, extra methods and all, and records its decision', async () => {
+    const returned = new CheckPromise<GuardrailVerdict>((resolve) =>
+      resolve({ decision: 'block', reason: 'pii' }),
+    );
+    const check = traceGuardrail(() => returned, { name: 'subclass' });
+    const result = check();
+    expect(result).toBe(returned);
+    expect(result.withMeta()).toBe('meta');
+    expect(await result).toEqual({ decision: 'block', reason: 'pii' });
+    const g = await span('guardrail subclass');
+    expect(g.attributes[ATTR.GUARDRAIL_DECISION]).toBe('block');
+    expect(g.attributes[ATTR.GUARDRAIL_REASON]).toBe('pii');
+  });
+
+  it("reads the decision through the promise's own `then` (an SDK promise settles through it)", async () => {
+    const returned = new LazyReply({ flagged: true });
+    const check = traceGuardrail(() => returned, {
+      name: 'lazy',
+      verdict: (r: { flagged: boolean }) => !r.flagged,
+    });
+    const result = check();
+    expect(result).toBe(returned);
+    expect(result.withResponse()).toEqual({ data: { flagged: true } });
+    expect(await result).toEqual({ flagged: true });
+    expect((await span('guardrail lazy')).attributes[ATTR.GUARDRAIL_DECISION]).toBe('block');
+  });
+
+  it('keeps the rejection for the caller, on the same promise, with nothing left unhandled', async () => {
+    const boom = new Error('moderation down');
+    const returned = new CheckPromise<GuardrailVerdict>((_resolve, reject) => reject(boom));
+    const check = traceGuardrail(() => returned, { name: 'rejects' });
+    const result = check();
+    expect(result).toBe(returned);
+    await expect(result).rejects.toBe(boom);
+    const g = await span('guardrail rejects');
+    expect(g.status.code).toBe(SpanStatusCode.ERROR);
+    expect(g.attributes[ATTR.GUARDRAIL_DECISION]).toBeUndefined();
+  });
+
+  it('hands back a thenable that is not a promise untouched, never calling its `then` (it may run a query)', async () => {
+    const once = vi.spyOn(logger, 'once');
+    let thenCalls = 0;
+    const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: a lazy thenable is what is under test.
+      then(resolve: (v: GuardrailVerdict) => void) {
+        thenCalls++;
+        resolve({ decision: 'pass' });
+      },
+    };
+    try {
+      const check = traceGuardrail(() => thenable, { name: 'builder' });
+      const result = check();
+      expect(result).toBe(thenable);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(thenCalls).toBe(0);
+      expect(await result).toEqual({ decision: 'pass' });
+      expect(thenCalls).toBe(1);
+      const g = await span('guardrail builder');
+      expect(g.attributes[ATTR.END_REASON]).toBe('thenable');
+      expect(g.attributes[ATTR.GUARDRAIL_DECISION]).toBeUndefined();
+      expect(once).toHaveBeenCalledWith(
+        'warn',
+        expect.stringContaining(
+          'traceGuardrail: guardrail "builder" returned a thenable that is not a promise',
+        ),
+        expect.any(String),
+      );
+    } finally {
+      once.mockRestore();
+    }
   });
 });

@@ -76,11 +76,20 @@ export function traceGuardrail<F extends GuardrailFn>(fn: F, options: TraceGuard
     return withSpan(spanOptions, (span) => {
       span.setInputs(args.length === 1 ? args[0] : args);
       const result = fn.apply(this, args as Parameters<F>);
-      return whenSettled(result, (value) => {
-        tryOrWarn('traceGuardrail', 'record', 'could not record the decision', () =>
-          record(span, name, value, verdict),
-        );
-      });
+      return whenSettled(
+        result,
+        (value) => {
+          tryOrWarn('traceGuardrail', 'record', 'could not record the decision', () =>
+            record(span, name, value, verdict),
+          );
+        },
+        () =>
+          warnOnce(
+            'traceGuardrail',
+            `thenable:${name}`,
+            `guardrail "${name}" returned a thenable that is not a promise: its decision is not recorded (calling \`then\` ourselves would run it again); return a promise`,
+          ),
+      );
     });
   };
   // Callers and frameworks read `name` and `length`; keep the wrapper indistinguishable from `fn`.

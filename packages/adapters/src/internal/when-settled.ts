@@ -1,15 +1,83 @@
-/** Runs `after` once the value is known, returning the same value (or a promise of it) to the caller. */
-export function whenSettled(result: unknown, after: (value: unknown) => void): unknown {
-  if (
-    result !== null &&
-    typeof result === 'object' &&
-    typeof (result as PromiseLike<unknown>).then === 'function'
-  ) {
-    return Promise.resolve(result).then((value) => {
-      after(value);
-      return value;
-    });
+import { types } from 'node:util';
+
+const promiseThen = Promise.prototype.then;
+const noop = (): void => {};
+
+/**
+ * Runs `after` once the value is known and returns `result` itself (a promise keeps its identity, its
+ * subclass and its extra methods, such as an SDK's `.withResponse()`), as core's `trace` does. A promise
+ * is observed on the side, through its own `then`, by a chain that swallows: the caller's handlers alone
+ * decide what happens to a rejection. A thenable that is not a promise (a lazy query builder) is never
+ * `then`-ed by us, since that would run it once more: `after` does not run and `onUnobserved` says so.
+ */
+export function whenSettled(
+  result: unknown,
+  after: (value: unknown) => void,
+  onUnobserved?: () => void,
+): unknown {
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    runAfter(after, result);
+    return result;
   }
-  after(result);
+  if (types.isPromise(result)) {
+    observePromise(result, after, onUnobserved);
+    return result;
+  }
+  if (hasThen(result)) {
+    onUnobserved?.();
+    return result;
+  }
+  runAfter(after, result);
   return result;
+}
+
+function observePromise(
+  promise: Promise<unknown>,
+  after: (value: unknown) => void,
+  onUnobserved?: () => void,
+) {
+  // A subclass (an SDK's APIPromise) may settle through its own `then` to another value than its native
+  // state, so its own `then` is used; read by descriptor, so that no getter of the application runs.
+  const then = ownThen(promise);
+  if (then === undefined) {
+    onUnobserved?.();
+    return;
+  }
+  try {
+    const side = then.call(promise, (value: unknown) => runAfter(after, value), noop);
+    // A subclass's `then` may hand back a chain that rejects on its own: it must not go unhandled.
+    if (types.isPromise(side)) promiseThen.call(side, undefined, noop);
+  } catch {
+    onUnobserved?.();
+  }
+}
+
+/** The `then` of a promise, found along its prototype chain by descriptor; undefined for a getter. */
+function ownThen(promise: object): Function | undefined {
+  try {
+    for (let o: object | null = promise; o !== null; o = Object.getPrototypeOf(o)) {
+      const descriptor = Object.getOwnPropertyDescriptor(o, 'then');
+      if (descriptor === undefined) continue;
+      return typeof descriptor.value === 'function' ? descriptor.value : undefined;
+    }
+  } catch {
+    // A Proxy in the prototype chain whose trap throws: not observed.
+  }
+  return undefined;
+}
+
+function hasThen(value: object): boolean {
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
+}
+
+function runAfter(after: (value: unknown) => void, value: unknown): void {
+  try {
+    after(value);
+  } catch {
+    // Recording must never change what the caller receives (callers report their own failures).
+  }
 }

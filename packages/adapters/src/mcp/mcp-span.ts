@@ -90,14 +90,22 @@ export function runInMcpSpan(adapter: string, options: SpanOptions, hooks: McpSp
     return outcome;
   };
   let called = false;
-  let out: Promise<Settled> | undefined;
+  // The call's settlement, kept outside withSpan: a tracing failure after the call must not lose it.
+  let pending: Promise<Settled> | undefined;
+  let returned: unknown;
   try {
-    out = withSpan({ ...options, captureOutputs: false }, (span) => spanBody(span));
+    withSpan({ ...options, captureOutputs: false }, (span) => spanBody(span));
   } catch (error) {
-    // Only a failure of tracing itself gets here (the call's own errors are settled inside): run untraced.
-    if (called) throw error;
-    warnFailureOnce(adapter, 'span', 'could not start an MCP span', error);
-    return hooks.call(undefined);
+    // Only a failure of tracing itself gets here (the call's own errors are settled inside).
+    if (!called) {
+      warnFailureOnce(adapter, 'span', 'could not start an MCP span', error);
+      return hooks.call(undefined);
+    }
+    // The call already ran (never run it twice): report, and hand back its own outcome.
+    warnFailureOnce(adapter, 'span-end', 'could not finish an MCP span', error);
+    // Failed before its result was settled (a `then` getter that throws): the result as it came.
+    if (settledSync.value === undefined && pending === undefined) return returned;
+    return outcome(settledSync.value, pending);
   }
   function spanBody(span: SpanHandle): Promise<Settled> | undefined {
     called = true;
@@ -108,22 +116,28 @@ export function runInMcpSpan(adapter: string, options: SpanOptions, hooks: McpSp
       settledSync.value = finish(span, { ok: false, error });
       return undefined;
     }
+    returned = result;
     if (!isThenable(result)) {
       settledSync.value = finish(span, { ok: true, value: result });
       return undefined;
     }
     // Resolved, never rejected: withSpan would record a rejection a second time, as its own error.type.
-    return Promise.resolve(result).then(
+    pending = Promise.resolve(result).then(
       (value): Settled => finish(span, { ok: true, value }),
       (error: unknown): Settled => finish(span, { ok: false, error }),
     );
+    return pending;
   }
-  const sync = settledSync.value;
+  return outcome(settledSync.value, pending);
+}
+
+/** The call's own outcome, as the caller gets it: its value, its throw, or a promise of either. */
+function outcome(sync: Settled | undefined, pending: Promise<Settled> | undefined): unknown {
   if (sync !== undefined) {
     if (sync.ok) return sync.value;
     throw sync.error;
   }
-  return (out as Promise<Settled>).then((settled) => {
+  return (pending as Promise<Settled>).then((settled) => {
     if (settled.ok) return settled.value;
     throw settled.error;
   });

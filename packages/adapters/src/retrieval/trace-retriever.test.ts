@@ -113,6 +113,22 @@ describe('traceRetriever', () => {
     expect(jsonAttr(s, ATTR.RETRIEVAL_DOCUMENTS)).toEqual([{ id: 'd1', score: 0.8 }]);
   });
 
+  it('returns the very promise the retriever returns (a subclass keeps its own methods)', async () => {
+    class SearchPromise<T> extends Promise<T> {
+      withTiming(): string {
+        return 'timing';
+      }
+    }
+    const returned = new SearchPromise<object[]>((resolve) =>
+      resolve([lcDoc('d1', 'Orders ship in 2 days.')]),
+    );
+    const result = traceRetriever((_q: string) => returned)('orders');
+    expect(result).toBe(returned);
+    expect(result.withTiming()).toBe('timing');
+    await result;
+    expect((await span('retrieval')).attributes[ATTR.RETRIEVAL_DOCUMENT_COUNT]).toBe(1);
+  });
+
   it('rethrows the same error with an ERROR span and no documents', async () => {
     const down = new Error('vector store down');
     await expect(traceRetriever(async (_q: string) => Promise.reject(down))('q')).rejects.toBe(down);

@@ -131,6 +131,20 @@ describe('traceRewrite: shapes and semantics', () => {
     expect(check).not.toHaveBeenCalled();
   });
 
+  it('returns the very promise the rewrite returns (a subclass keeps its own methods)', async () => {
+    class RewritePromise<T> extends Promise<T> {
+      withUsage(): string {
+        return 'usage';
+      }
+    }
+    const returned = new RewritePromise<string>((resolve) => resolve('orders last week'));
+    const result = traceRewrite((_q: string) => returned)('orders last wek');
+    expect(result).toBe(returned);
+    expect(result.withUsage()).toBe('usage');
+    expect(await result).toBe('orders last week');
+    expect((await span('query_rewrite')).attributes[ATTR.REWRITE_CHANGED]).toBe(true);
+  });
+
   it('rethrows the same error with an ERROR span, and survives throwing callbacks', async () => {
     const boom = new RangeError('llm down');
     await expect(traceRewrite(async (_q: string) => Promise.reject(boom))('x')).rejects.toBe(boom);

@@ -4,6 +4,7 @@ import { feedbackOtlpRequest } from '../server/feedback-otlp.js';
 import { packageVersion } from '../server/package-root.js';
 import { TraceStore } from '../store/trace-store.js';
 import { type CliIo, parseFlags, pick, UsageError } from './cli-io.js';
+import { KEEP_ALL } from './import-file.js';
 import { DEFAULT_DB } from './ui-command.js';
 import { COMMAND_USAGE } from './usage.js';
 
@@ -40,13 +41,20 @@ export async function runExport(argv: string[], io: CliIo): Promise<number> {
   }
   const db = resolve(io.cwd, pick(values.db, io.env, 'GLASSBOX_UI_DB') ?? DEFAULT_DB);
   if (!existsSync(db)) throw new UsageError(`no trace store ${db} (give it with --db FILE)`, 'export');
-  const store = TraceStore.open({ path: db });
+  // Limits off: the store is trimmed at open, and exporting must not delete what `glassbox ui` kept.
+  const store = TraceStore.open({ path: db, ...KEEP_ALL });
   try {
     const lines =
       what === 'dataset'
         ? jsonLines(store.dataset())
         : format === 'otlp'
-          ? [`${JSON.stringify(feedbackOtlpRequest(store.feedbackRecords(), packageVersion()))}\n`]
+          ? [
+              `${JSON.stringify(
+                feedbackOtlpRequest(store.feedbackRecords(), packageVersion(), (id) =>
+                  store.rootSpanIdOf(id),
+                ),
+              )}\n`,
+            ]
           : jsonLines(store.feedbackRecords());
     const count = await write(lines, values.out === undefined ? undefined : resolve(io.cwd, values.out), io);
     if (values.out !== undefined)

@@ -12,6 +12,32 @@ export const SERVE_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The retention flags `ui` and `view` share. */
+export const LIMIT_FLAGS = {
+  'max-traces': { type: 'string' },
+  'max-mb': { type: 'string' },
+} as const;
+
+/** `maxTraces` and `maxBytes` from `--max-traces` and `--max-mb`, when given. */
+export function limitSettings(
+  values: { 'max-traces'?: string; 'max-mb'?: string },
+  command: string,
+): Pick<ViewerOptions, 'maxTraces' | 'maxBytes'> {
+  const maxTraces = integerSetting(
+    values['max-traces'],
+    '--max-traces',
+    undefined,
+    1,
+    Number.MAX_SAFE_INTEGER,
+    command,
+  );
+  const maxMb = integerSetting(values['max-mb'], '--max-mb', undefined, 1, 1024 * 1024, command);
+  return {
+    ...(maxTraces !== undefined ? { maxTraces } : {}),
+    ...(maxMb !== undefined ? { maxBytes: maxMb * 1024 * 1024 } : {}),
+  };
+}
+
 /** Port, host and token from the flags, else `GLASSBOX_UI_*`, else the defaults. */
 export function serveSettings(
   values: { port?: string; host?: string; token?: string },

@@ -28,7 +28,8 @@ export async function runStats(argv: string[], io: CliIo): Promise<number> {
   const store = TraceStore.open({ path: file === undefined ? path : ':memory:', ...KEEP_ALL });
   try {
     if (file !== undefined) await importFile(store, path, io);
-    const report = computeStats(store.spans());
+    // Feedback given on the page is a record with no span: count it with the feedback spans.
+    const report = computeStats(store.spans(), { feedbackRecords: store.feedbackRecords() });
     io.stdout.write(
       values.json ? `${JSON.stringify(report, null, 2)}\n` : ensureNewline(formatStats(report)),
     );

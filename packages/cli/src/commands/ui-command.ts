@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { startViewer } from '../server/viewer-server.js';
-import { type CliIo, integerSetting, parseFlags, pick } from './cli-io.js';
-import { SERVE_FLAGS, serveSettings, serveUntilStopped } from './serve.js';
+import { type CliIo, parseFlags, pick } from './cli-io.js';
+import { LIMIT_FLAGS, limitSettings, SERVE_FLAGS, serveSettings, serveUntilStopped } from './serve.js';
 import { COMMAND_USAGE } from './usage.js';
 
 /** The store `glassbox ui` keeps by default, under the directory it is started in. */
@@ -10,34 +10,20 @@ export const DEFAULT_DB = join('.glassbox', 'traces.db');
 
 /** `glassbox ui`: the receiver and the page over a SQLite store, until Ctrl+C. */
 export async function runUi(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(
-    'ui',
-    argv,
-    { ...SERVE_FLAGS, 'max-traces': { type: 'string' }, 'max-mb': { type: 'string' } },
-    { min: 0, max: 0 },
-  );
+  const { values } = parseFlags('ui', argv, { ...SERVE_FLAGS, ...LIMIT_FLAGS }, { min: 0, max: 0 });
   if (values.help) {
     io.stdout.write(COMMAND_USAGE.ui!);
     return 0;
   }
   const settings = serveSettings(values, io, 'ui');
-  const maxTraces = integerSetting(
-    values['max-traces'],
-    '--max-traces',
-    undefined,
-    1,
-    Number.MAX_SAFE_INTEGER,
-    'ui',
-  );
-  const maxMb = integerSetting(values['max-mb'], '--max-mb', undefined, 1, 1024 * 1024, 'ui');
+  const limits = limitSettings(values, 'ui');
   const db = pick(values.db, io.env, 'GLASSBOX_UI_DB') ?? DEFAULT_DB;
   const path = db === ':memory:' ? db : resolve(io.cwd, db);
   if (path !== ':memory:') prepareDirectory(path, db === DEFAULT_DB);
   const viewer = await startViewer({
     ...settings,
     db: path,
-    ...(maxTraces !== undefined ? { maxTraces } : {}),
-    ...(maxMb !== undefined ? { maxBytes: maxMb * 1024 * 1024 } : {}),
+    ...limits,
   });
   const info = viewer.store.info();
   const note = `Store: ${path === ':memory:' ? ':memory: (kept until the viewer stops)' : path} (${info.traceCount} traces)`;

@@ -43,8 +43,14 @@ Options:
   --host ADDR       address to bind, default 127.0.0.1                (env GLASSBOX_UI_HOST)
   --db FILE         store to import into, default :memory:
   --token T         required on every request                          (env GLASSBOX_UI_TOKEN)
+  --max-traces N    keep at most N traces (oldest dropped first)
+  --max-mb N        keep the store under about N MiB
   --open            open the page in the browser
   -h, --help        show this help
+
+Retention: in memory (the default) nothing is dropped unless --max-traces / --max-mb are given. A --db FILE
+keeps receiving traces and outlives the viewer, so it gets glassbox ui's limits (10,000 traces, 512 MiB,
+or the flags) for the import and for traces sent while it runs: a bigger file keeps its newest traces.
 `,
   stats: `Usage: glassbox stats FILE.jsonl [--json]
        glassbox stats --db FILE [--json]

@@ -80,7 +80,9 @@ export async function handleApi(
   }
   if (path === '/api/export/feedback.otlp.json') {
     only(req, 'GET');
-    const body = JSON.stringify(feedbackOtlpRequest(store.feedbackRecords(), ctx.version));
+    const body = JSON.stringify(
+      feedbackOtlpRequest(store.feedbackRecords(), ctx.version, (id) => store.rootSpanIdOf(id)),
+    );
     return sendLines(res, 'feedback.otlp.json', 'application/json; charset=utf-8', [body, '\n']);
   }
   if (path === '/api/export/dataset.jsonl') {

@@ -44,13 +44,22 @@ function score(v: FeedbackRecord['value']): { value?: number; label?: string } {
   return {};
 }
 
-/** The span of one feedback record, shaped like the ones `logFeedback` exports. */
-function feedbackSpan(record: FeedbackRecord): Record<string, unknown> {
+/**
+ * The span of one feedback record, shaped like the ones `logFeedback` exports. Its parent (and link) is the
+ * judged span, or for trace-level feedback the trace's root span when it is known, so the feedback is not a
+ * second root of the judged trace.
+ */
+function feedbackSpan(record: FeedbackRecord, rootSpanId: string | undefined): Record<string, unknown> {
   const time = nanos(record.createdAt);
+  const spanId = spanIdOf(record);
+  // A trace made only of re-imported feedback spans may have this very span as its root.
+  const parent = record.spanId ?? (rootSpanId !== spanId ? rootSpanId : undefined);
   const v = record.value;
   const s = score(v);
   const spanAttrs = attrs({
     [ATTR.SPAN_TYPE]: SpanType.EVALUATOR,
+    // The record's own id: a viewer that takes this span back keeps the one record, not a copy of it.
+    [ATTR.FEEDBACK_ID]: record.id,
     [ATTR.FEEDBACK_NAME]: record.name,
     [ATTR.FEEDBACK_VALUE]: typeof v === 'object' ? JSON.stringify(v) : v,
     [ATTR.FEEDBACK_RATIONALE]: record.rationale,
@@ -62,8 +71,8 @@ function feedbackSpan(record: FeedbackRecord): Record<string, unknown> {
   });
   return {
     traceId: record.traceId,
-    spanId: spanIdOf(record),
-    ...(record.spanId ? { parentSpanId: record.spanId } : {}),
+    spanId,
+    ...(parent !== undefined ? { parentSpanId: parent } : {}),
     name: `feedback ${record.name}`,
     kind: 1, // OTLP SPAN_KIND_INTERNAL
     startTimeUnixNano: time,
@@ -81,11 +90,11 @@ function feedbackSpan(record: FeedbackRecord): Record<string, unknown> {
         }),
       },
     ],
-    links: record.spanId
+    links: parent
       ? [
           {
             traceId: record.traceId,
-            spanId: record.spanId,
+            spanId: parent,
             attributes: attrs({ [ATTR.FEEDBACK_NAME]: record.name }),
           },
         ]
@@ -96,12 +105,25 @@ function feedbackSpan(record: FeedbackRecord): Record<string, unknown> {
 
 /**
  * One OTLP/JSON `ExportTraceServiceRequest` holding a `feedback {name}` span per record, each in its
- * target trace, a child of and linked to the judged span, with a `gen_ai.evaluation.result` event: what
- * `logFeedback` sends, so any OTLP backend (or another viewer) can take it.
+ * target trace, a child of and linked to the judged span (or to the root span `rootSpanOf` gives for
+ * trace-level feedback), with a `gen_ai.evaluation.result` event: what `logFeedback` sends, so any OTLP
+ * backend (or another viewer) can take it.
  */
-export function feedbackOtlpRequest(records: Iterable<FeedbackRecord>, version: string): unknown {
+export function feedbackOtlpRequest(
+  records: Iterable<FeedbackRecord>,
+  version: string,
+  rootSpanOf: (traceId: string) => string | undefined = () => undefined,
+): unknown {
   const spans: Record<string, unknown>[] = [];
-  for (const record of records) spans.push(feedbackSpan(record));
+  const roots = new Map<string, string | undefined>();
+  for (const record of records) {
+    let root: string | undefined;
+    if (record.spanId === undefined) {
+      if (!roots.has(record.traceId)) roots.set(record.traceId, rootSpanOf(record.traceId));
+      root = roots.get(record.traceId);
+    }
+    spans.push(feedbackSpan(record, root));
+  }
   return {
     resourceSpans: [
       {

@@ -15,7 +15,7 @@ export interface OtlpContext {
 }
 
 /** google.rpc.Code for each refusal, as OTLP/HTTP servers report it in the Status body. */
-const RPC_CODE: Record<number, number> = { 400: 3, 405: 12, 413: 8, 415: 3, 500: 13 };
+const RPC_CODE: Record<number, number> = { 400: 3, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
 
 function sendStatus(
   req: IncomingMessage,
@@ -30,6 +30,7 @@ function sendStatus(
     'Cache-Control': 'no-store',
   };
   if (status === 405) headers.Allow = 'POST';
+  if (status === 503) headers['Retry-After'] = '1';
   send(req, res, status, encoded.body, headers);
 }
 
@@ -69,6 +70,9 @@ export async function handleOtlp(ctx: OtlpContext, req: IncomingMessage, res: Se
   } catch (error) {
     if (error instanceof OtlpRequestError || error instanceof HttpError) {
       sendStatus(req, res, format, error.status, error.message);
+    } else if (isBusy(error)) {
+      // Another process holds the database's write lock: a passing state, which OTLP exporters retry on 503.
+      sendStatus(req, res, format, 503, `the trace store is busy, retry: ${(error as Error).message}`);
     } else {
       sendStatus(
         req,
@@ -79,4 +83,10 @@ export async function handleOtlp(ctx: OtlpContext, req: IncomingMessage, res: Se
       );
     }
   }
+}
+
+/** SQLite's "database is busy / locked" (better-sqlite3 `SqliteError` codes, extended ones included). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code);
 }

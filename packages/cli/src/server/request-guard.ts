@@ -3,8 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 
-/** The cookie that carries the token after a `?token=` visit. */
-export const TOKEN_COOKIE = 'glassbox_token';
+/**
+ * The cookie that carries the token after a `?token=` visit. Browsers scope cookies by host, not port, so
+ * the name holds the port: another local server (or viewer) is not sent this viewer's token.
+ */
+export function tokenCookieName(port: number): string {
+  return `glassbox_token_${port}`;
+}
 
 /** Why a request is refused before it reaches a route. */
 export interface Refusal {
@@ -130,11 +135,11 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 /** The token a request presents: `Authorization: Bearer`, else the cookie. */
-export function presentedToken(req: IncomingMessage): string | undefined {
-  return req.headers.authorization !== undefined ? bearerToken(req) : readCookie(req, TOKEN_COOKIE);
+export function presentedToken(req: IncomingMessage, port: number): string | undefined {
+  return req.headers.authorization !== undefined ? bearerToken(req) : readCookie(req, tokenCookieName(port));
 }
 
 /** The `Set-Cookie` value that keeps the token for the page's later requests. */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(token: string, port: number): string {
+  return `${tokenCookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
 }

@@ -127,7 +127,7 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
     } catch {
       return sendError(req, res, 400, 'malformed request URL');
     }
-    if (token !== undefined && !authorize(req, res, url, token)) return;
+    if (token !== undefined && !authorize(req, res, url, token, port)) return;
     try {
       if (url.pathname === '/v1/traces') return await handleOtlp({ store, live, maxBodyBytes }, req, res);
       if (url.pathname.startsWith('/api/')) {
@@ -201,7 +201,13 @@ function isWildcard(host: string): boolean {
 }
 
 /** Lets a request with the token through; answers 401, or the redirect that turns `?token=` into a cookie. */
-function authorize(req: IncomingMessage, res: ServerResponse, url: URL, token: string): boolean {
+function authorize(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  token: string,
+  port: number,
+): boolean {
   const fromQuery = url.searchParams.get('token');
   if (fromQuery !== null) {
     if (!tokenMatches(fromQuery, token)) {
@@ -214,14 +220,14 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, token: s
       send(req, res, 302, '', {
         // One leading slash: `//host` would send the browser to another site.
         Location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
-        'Set-Cookie': tokenCookie(token),
+        'Set-Cookie': tokenCookie(token, port),
         'Cache-Control': 'no-store',
       });
       return false;
     }
     return true;
   }
-  if (tokenMatches(presentedToken(req), token)) return true;
+  if (tokenMatches(presentedToken(req, port), token)) return true;
   sendError(
     req,
     res,

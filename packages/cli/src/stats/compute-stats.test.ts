@@ -5,6 +5,7 @@ import { setupGlassbox } from '@glassbox/test-harness';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttrValue, SpanRecord } from '../store/span-record.js';
+import { TraceStore } from '../store/trace-store.js';
 import { received, record } from './__fixtures__/records.js';
 import { computeStats } from './compute-stats.js';
 import { formatStats } from './format-stats.js';
@@ -581,5 +582,59 @@ describe('computeStats on spans Glassbox did not make', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('computeStats with a store’s feedback records', () => {
+  it('counts records given on the page, and a record made from a feedback span once', () => {
+    const store = TraceStore.open({ path: ':memory:' });
+    try {
+      const target = record({ name: 'answer' }, 7);
+      // A logFeedback-style span (the store makes a record of it, with an id derived from the span).
+      const fromSpan = record(
+        {
+          name: 'feedback thumbs',
+          attributes: {
+            'glassbox.feedback.name': 'thumbs',
+            'glassbox.feedback.value': true,
+            'glassbox.feedback.target.trace_id': target.traceId,
+            'glassbox.feedback.target.span_id': target.spanId,
+          },
+        },
+        8,
+      );
+      store.insertSpans([target, fromSpan]);
+      store.addFeedback({ traceId: target.traceId, name: 'thumbs', value: false });
+      store.addFeedback({ traceId: target.traceId, name: 'tone', value: { score: 3 } });
+      expect([...store.feedbackRecords()]).toHaveLength(3);
+      const report = computeStats(store.spans(), { feedbackRecords: store.feedbackRecords() });
+      expect(report.feedback).toEqual([
+        {
+          name: 'thumbs',
+          kind: 'feedback',
+          count: 2,
+          positive: 1,
+          negative: 1,
+          mean: null,
+          min: null,
+          max: null,
+          labels: [],
+        },
+        {
+          name: 'tone',
+          kind: 'feedback',
+          count: 1,
+          positive: 0,
+          negative: 0,
+          mean: null,
+          min: null,
+          max: null,
+          labels: [{ label: '{"score":3}', count: 1 }],
+        },
+      ]);
+      expect(() => computeStats([], { feedbackRecords: 3 as never })).toThrow(/feedbackRecords/);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { ATTR } from '@glassbox/core';
 import { assertOptions, type Rule, rules } from '@glassbox/core/instrumentation';
+import type { FeedbackRecord } from '@glassbox/evals';
 import type { SpanRecord } from '../store/span-record.js';
 import { latency, roundUsd } from './percentile.js';
 import {
@@ -32,11 +33,20 @@ export interface StatsOptions {
   top?: number;
   /** Tool names known to exist (a `ToolRegistry`'s), besides those declared in LLM spans. */
   registeredTools?: string[];
+  /**
+   * A store's feedback records (`TraceStore.feedbackRecords()`), counted with the feedback spans: those
+   * made from one of `spans` are counted once.
+   */
+  feedbackRecords?: Iterable<FeedbackRecord>;
 }
 
 const OPTIONS = rules.object({
   top: rules.integer(1, 10_000),
   registeredTools: rules.arrayOf(rules.string()),
+  feedbackRecords: rules.custom(
+    'an iterable of feedback records',
+    (v) => typeof (v as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] === 'function',
+  ),
 } satisfies Record<keyof StatsOptions, Rule>);
 
 interface Step {
@@ -207,6 +217,8 @@ export function computeStats(spans: Iterable<SpanRecord>, options: StatsOptions 
     guardrails.add(span);
     feedback.add(span);
   }
+  // After every span: the tally then knows which records the feedback spans stand for.
+  for (const record of options.feedbackRecords ?? []) feedback.addRecord(record);
 
   return {
     spanCount,

@@ -1,4 +1,6 @@
 import { ATTR } from '@glassbox/core';
+import type { FeedbackRecord } from '@glassbox/evals';
+import { feedbackFromSpan } from '../store/feedback-input.js';
 import type { AttrValue, SpanRecord } from '../store/span-record.js';
 import { endMsOf, num, text } from './span-conventions.js';
 import type { FeedbackStats, GuardrailStats, PromptStats } from './stats-report.js';
@@ -99,9 +101,14 @@ interface FeedbackAcc {
   labels: Map<string, number>;
 }
 
-/** Feedback spans (`glassbox.feedback.*`) and evaluation events (`gen_ai.evaluation.result`), by name. */
+/**
+ * Feedback spans (`glassbox.feedback.*`), evaluation events (`gen_ai.evaluation.result`) and a store's
+ * feedback records (given on the page), by name.
+ */
 export class FeedbackTally {
   private readonly byKey = new Map<string, FeedbackAcc>();
+  /** Ids of the records the feedback spans seen stand for (a store makes one from each such span). */
+  private readonly spanRecordIds = new Set<string>();
 
   add(span: SpanRecord): void {
     const a = span.attributes;
@@ -109,6 +116,8 @@ export class FeedbackTally {
     if (name !== undefined) {
       // A feedback span also carries its value as an evaluation event: count it once, as feedback.
       this.value(this.acc(name, 'feedback'), a[ATTR.FEEDBACK_VALUE]);
+      const id = feedbackFromSpan(span)?.id;
+      if (id !== undefined) this.spanRecordIds.add(id);
       return;
     }
     for (const e of span.events) {
@@ -120,6 +129,14 @@ export class FeedbackTally {
       if (score !== undefined) this.number(acc, score);
       if (label !== undefined) this.label(acc, label);
     }
+  }
+
+  /** A stored feedback record; one made from a feedback span already added is not counted again. */
+  addRecord(record: FeedbackRecord): void {
+    if (this.spanRecordIds.has(record.id)) return;
+    const v = record.value;
+    // As a feedback span carries it: an object value is its JSON text.
+    this.value(this.acc(record.name, 'feedback'), typeof v === 'object' ? JSON.stringify(v) : v);
   }
 
   private acc(name: string, kind: FeedbackStats['kind']): FeedbackAcc {

@@ -108,7 +108,8 @@ function checkSource(source: unknown): FeedbackSource {
 
 /**
  * The feedback record a `logFeedback` span stands for, or undefined when the span is not one (or names no
- * valid target). Its id is derived from the span's ids, so a re-sent span gives the same record.
+ * valid target). Its id is the span's `glassbox.feedback.id` (a viewer's export), else derived from the
+ * span's ids, so a re-sent span gives the same record.
  */
 export function feedbackFromSpan(span: SpanRecord): FeedbackRecord | undefined {
   const a = span.attributes;
@@ -128,8 +129,13 @@ export function feedbackFromSpan(span: SpanRecord): FeedbackRecord | undefined {
   };
   const sourceId = a[ATTR.FEEDBACK_SOURCE_ID];
   if (typeof sourceId === 'string' && sourceId !== '') source.id = sourceId;
+  // A span exported from a viewer names its record: taking it back gives that record, not a second one.
+  const ownId = a[ATTR.FEEDBACK_ID];
   const record: FeedbackRecord = {
-    id: derivedId(span.traceId, span.spanId),
+    id:
+      typeof ownId === 'string' && ownId !== '' && ownId.length <= MAX_NAME
+        ? ownId
+        : derivedId(span.traceId, span.spanId),
     traceId: target,
     name: name.slice(0, MAX_NAME),
     value,

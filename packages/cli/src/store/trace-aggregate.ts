@@ -43,8 +43,11 @@ export interface TraceAggregate {
   row: TraceRow;
   tags: string[];
   spanTypes: string[];
-  /** For each value taken from the best-ranked span that has it (session, previews...), that span's rank. */
-  ranks: Record<string, number>;
+  /**
+   * For each value taken from the best-ranked span that has it (session, previews...), that span's rank and
+   * id (ties go to the smaller span id, as for the root, so the arrival order does not matter).
+   */
+  ranks: Record<string, [rank: number, spanId: string]>;
   isNew: boolean;
   /** Search text of the spans added in this batch, indexed as one row at the end of the batch. */
   text: string[];
@@ -127,7 +130,7 @@ export function aggregateOf(row: TraceRow): TraceAggregate {
     row,
     tags: jsonArray(row.tags),
     spanTypes: jsonArray(row.span_types),
-    ranks: jsonObject(row.ranks),
+    ranks: ranksOf(row.ranks),
     isNew: false,
     text: [],
   };
@@ -155,13 +158,14 @@ export function foldSpan(agg: TraceAggregate, span: SpanRecord, facts: SpanFacts
     r.service_name = span.serviceName;
   }
   r.status_code = r.error_count > 0 ? 2 : r.root_status;
-  pick(agg, 'session_id', facts.sessionId, facts.rank);
-  pick(agg, 'user_id', facts.userId, facts.rank);
-  pick(agg, 'input_preview', facts.inputPreview, facts.rank);
-  pick(agg, 'output_preview', facts.outputPreview, facts.rank);
-  pick(agg, 'trace_in', facts.traceIn, facts.rank);
-  pick(agg, 'trace_out', facts.traceOut, facts.rank);
-  pick(agg, 'trace_cost', facts.traceCost, facts.rank);
+  const by = { rank: facts.rank, spanId: span.spanId };
+  pick(agg, 'session_id', facts.sessionId, by);
+  pick(agg, 'user_id', facts.userId, by);
+  pick(agg, 'input_preview', facts.inputPreview, by);
+  pick(agg, 'output_preview', facts.outputPreview, by);
+  pick(agg, 'trace_in', facts.traceIn, by);
+  pick(agg, 'trace_out', facts.traceOut, by);
+  pick(agg, 'trace_cost', facts.traceCost, by);
   for (const tag of facts.tags) if (agg.tags.length < MAX_TAGS && !agg.tags.includes(tag)) agg.tags.push(tag);
   if (!agg.spanTypes.includes(facts.spanType)) agg.spanTypes.push(facts.spanType);
   if (facts.flagged) r.flagged = 1;
@@ -192,11 +196,16 @@ type Picked =
   | 'trace_out'
   | 'trace_cost';
 
-function pick(agg: TraceAggregate, key: Picked, value: string | number | undefined, rank: number): void {
+function pick(
+  agg: TraceAggregate,
+  key: Picked,
+  value: string | number | undefined,
+  by: { rank: number; spanId: string },
+): void {
   if (value === undefined) return;
   const held = agg.ranks[key];
-  if (held !== undefined && held <= rank) return;
-  agg.ranks[key] = rank;
+  if (held !== undefined && (held[0] < by.rank || (held[0] === by.rank && held[1] <= by.spanId))) return;
+  agg.ranks[key] = [by.rank, by.spanId];
   (agg.row as unknown as Record<string, unknown>)[key] = value;
 }
 
@@ -239,11 +248,20 @@ function jsonArray(text: string): string[] {
   }
 }
 
-function jsonObject(text: string): Record<string, number> {
+/** The `ranks` column; a bare number (a row written before span ids were kept) holds its value on ties. */
+function ranksOf(text: string): Record<string, [number, string]> {
+  const out: Record<string, [number, string]> = {};
+  let v: unknown;
   try {
-    const v = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+    v = JSON.parse(text);
   } catch {
-    return {};
+    return out;
   }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
+  for (const [key, held] of Object.entries(v)) {
+    if (typeof held === 'number') out[key] = [held, ''];
+    else if (Array.isArray(held) && typeof held[0] === 'number' && typeof held[1] === 'string')
+      out[key] = [held[0], held[1]];
+  }
+  return out;
 }

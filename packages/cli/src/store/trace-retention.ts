@@ -8,7 +8,9 @@ const SIZE_TARGET = 0.9;
 
 /**
  * Keeps a store within `maxTraces` and `maxBytes` by deleting the oldest traces (by start) with their spans,
- * search rows, facets and feedback. The trace and span counts are kept in memory and the size read from two page-count
+ * search rows, facets and feedback. Traces that carry feedback go last: a person's judgement is worth more
+ * than a newer unjudged trace, while judged traces are at most half the store (past that, or when only judged
+ * traces are left, the oldest go whatever they carry, so the limits always hold and new traces are kept). The trace and span counts are kept in memory and the size read from two page-count
  * pragmas only after enough bytes were written, so an insert that stays under both limits costs nothing here.
  */
 export class TraceRetention {
@@ -29,8 +31,9 @@ export class TraceRetention {
     this.#checkEveryBytes = Math.max(1, Math.min(1024 * 1024, Math.floor(maxBytes / 64)));
     this.#traceCount = (db.prepare('SELECT count(*) AS n FROM traces').get() as { n: number }).n;
     this.#spanCount = (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
-    // A store opened with lower limits than it was written with is trimmed at once.
+    // A store opened with lower limits than it was written with is trimmed at once, not at its next insert.
     this.#bytesSinceCheck = this.#checkEveryBytes;
+    this.#enforce(0);
   }
 
   /** Traces in the store (kept in memory: counted on insert and delete). */
@@ -54,6 +57,10 @@ export class TraceRetention {
   afterInsert(newTraces: number, newSpans: number, bytes: number): void {
     this.#traceCount += newTraces;
     this.#spanCount += newSpans;
+    this.#enforce(bytes);
+  }
+
+  #enforce(bytes: number): void {
     if (this.#traceCount > this.#maxTraces) this.#deleteOldest(this.#traceCount - this.#maxTraces);
     this.#bytesSinceCheck += bytes;
     if (this.#bytesSinceCheck < this.#checkEveryBytes) return;
@@ -86,9 +93,28 @@ export class TraceRetention {
     const db = this.#db;
     let spans = 0;
     const run = db.transaction(() => {
+      // Unjudged traces first (the start index, skipping judged ones), then judged ones only if need be.
+      // Judged traces are spared only while they are at most half the store: past that, the oldest go
+      // whatever they carry, or a store full of judged traces would delete each new trace as it arrives.
+      const judgedCount = (
+        db.prepare('SELECT count(*) AS n FROM traces WHERE feedback_count > 0').get() as { n: number }
+      ).n;
+      const spare = judgedCount <= this.#traceCount / 2;
       const oldest = db
-        .prepare('SELECT id, tags, text_rows FROM traces ORDER BY start_ms, id LIMIT ?')
+        .prepare(
+          spare
+            ? 'SELECT id, tags, text_rows FROM traces WHERE feedback_count = 0 ORDER BY start_ms, id LIMIT ?'
+            : 'SELECT id, tags, text_rows FROM traces ORDER BY start_ms, id LIMIT ?',
+        )
         .all(limit) as { id: number; tags: string; text_rows: number }[];
+      if (oldest.length < limit) {
+        const judged = db
+          .prepare(
+            'SELECT id, tags, text_rows FROM traces WHERE feedback_count > 0 ORDER BY start_ms, id LIMIT ?',
+          )
+          .all(limit - oldest.length) as { id: number; tags: string; text_rows: number }[];
+        oldest.push(...judged);
+      }
       const spansOf = db.prepare('SELECT DISTINCT name, service_name, span_type FROM spans WHERE trace = ?');
       const deleteText = db.prepare('DELETE FROM span_text WHERE rowid = ?');
       const deleteFacet = db.prepare('DELETE FROM trace_facets WHERE kind = ? AND value = ? AND trace = ?');

@@ -162,6 +162,29 @@ describe('TraceStore and logFeedback spans', () => {
     expect(store.info().feedbackCount).toBe(2);
     expect(store.listFeedback({ source: 'llm_judge' }).feedback.map((f) => f.name)).toEqual(['accuracy']);
   });
+
+  it('takes the record id a feedback span names (glassbox.feedback.id), so a viewer’s export comes back as one record', () => {
+    const store = open();
+    const [target] = trace();
+    store.insertSpans([target!]);
+    const given = store.addFeedback({ traceId: target!.traceId, name: 'thumbs', value: true });
+    const [feedbackSpan] = trace({
+      traceId: target!.traceId,
+      root: {
+        name: 'feedback thumbs',
+        parentSpanId: target!.spanId,
+        attributes: {
+          [ATTR.FEEDBACK_ID]: given.id,
+          [ATTR.FEEDBACK_NAME]: 'thumbs',
+          [ATTR.FEEDBACK_VALUE]: true,
+          [ATTR.FEEDBACK_TARGET_TRACE_ID]: target!.traceId,
+        },
+      },
+    });
+    expect(store.insertSpans([feedbackSpan!]).inserted).toBe(1);
+    expect([...store.feedbackRecords()].map((r) => r.id)).toEqual([given.id]);
+    expect(store.getTrace(target!.traceId)!.summary.feedbackCount).toBe(1);
+  });
 });
 
 describe('TraceStore.listFeedback', () => {

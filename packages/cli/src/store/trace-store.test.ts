@@ -105,6 +105,52 @@ describe('TraceStore summaries', () => {
     expect(summaries[2]).toEqual(summaries[0]);
   });
 
+  it('breaks ties between equally ranked spans by span id, so both arrival orders give one summary', () => {
+    const id = traceId();
+    // Two parentless spans starting at the same time: same rank, different values.
+    const a = span({
+      traceId: id,
+      spanId: 'aaaaaaaaaaaaaaaa',
+      name: 'first',
+      attributes: {
+        'session.id': 'session-a',
+        'user.id': 'user-a',
+        'glassbox.inputs': JSON.stringify('question a'),
+        'glassbox.outputs': JSON.stringify('answer a'),
+        'glassbox.trace.cost_usd': 1,
+      },
+    });
+    const b = span({
+      traceId: id,
+      spanId: 'bbbbbbbbbbbbbbbb',
+      name: 'second',
+      attributes: {
+        'session.id': 'session-b',
+        'user.id': 'user-b',
+        'glassbox.inputs': JSON.stringify('question b'),
+        'glassbox.outputs': JSON.stringify('answer b'),
+        'glassbox.trace.cost_usd': 2,
+      },
+    });
+    const summaries = [
+      [a, b],
+      [b, a],
+    ].map((order) => {
+      const store = open();
+      for (const s of order) store.insertSpans([s]);
+      return store.getTrace(id)?.summary;
+    });
+    expect(summaries[0]).toMatchObject({
+      rootSpanId: 'aaaaaaaaaaaaaaaa',
+      sessionId: 'session-a',
+      userId: 'user-a',
+      inputPreview: 'question a',
+      outputPreview: 'answer a',
+      costUsd: 1,
+    });
+    expect(summaries[1]).toEqual(summaries[0]);
+  });
+
   it('is idempotent per (traceId, spanId): a re-sent batch counts nothing twice', () => {
     const store = open();
     const spans = demoTrace();

@@ -156,6 +156,15 @@ export class TraceStore {
     return { summary: summaryOf(row), spans, feedback: this.#feedbackOf(id) };
   }
 
+  /** The root span id the trace's summary names (undefined for an unknown trace), without reading its spans. */
+  rootSpanIdOf(traceId: string): string | undefined {
+    if (typeof traceId !== 'string') return undefined;
+    const row = this.#sql
+      .get('SELECT root_span_id FROM traces WHERE trace_id = ?')
+      .get(traceId.toLowerCase()) as { root_span_id: string | null } | undefined;
+    return row?.root_span_id ?? undefined;
+  }
+
   #feedbackOf(traceId: string): FeedbackRecord[] {
     const rows = this.#sql
       .get('SELECT json FROM feedback WHERE trace_id = ? ORDER BY created_at, seq')

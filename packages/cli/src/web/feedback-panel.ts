@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // Feedback on a trace or a span: thumbs up/down, a comment and an expected answer, posted to the API as a
-// FeedbackRecord (name `thumbs`); and the judgements already given (people, logFeedback, judges).
+// FeedbackRecord (name `thumbs`; without a thumb, `expected` or `comment`); and the judgements already
+// given (people, logFeedback, judges), kept current by `refreshFeedback` when the live feed says so.
 import { api, type FeedbackRecord } from './api.js';
 import { h, replace } from './dom.js';
 import { formatTime } from './format.js';
@@ -26,6 +27,21 @@ function valueLabel(record: FeedbackRecord): string {
   return String(v);
 }
 
+// Views that show feedback and how to bring each up to date; `refreshFeedback` finds them by class.
+const LIVE_CLASS = 'fb-live';
+const updaters = new WeakMap<Element, (all: FeedbackRecord[]) => void>();
+
+/** Has `refreshFeedback` call `update` for `element` (a view of some of a trace's feedback). */
+export function onFeedbackRefresh(element: Element, update: (all: FeedbackRecord[]) => void): void {
+  element.classList.add(LIVE_CLASS);
+  updaters.set(element, update);
+}
+
+/** Brings every feedback view inside `root` up to `all`, the trace's feedback now; forms keep their input. */
+export function refreshFeedback(root: ParentNode, all: FeedbackRecord[]): void {
+  for (const element of Array.from(root.querySelectorAll(`.${LIVE_CLASS}`))) updaters.get(element)?.(all);
+}
+
 /** One feedback entry. */
 export function feedbackItem(record: FeedbackRecord, spanNames?: Map<string, string>): HTMLElement {
   const positive = record.value === true || (typeof record.value === 'number' && record.value > 0.5);
@@ -34,6 +50,8 @@ export function feedbackItem(record: FeedbackRecord, spanNames?: Map<string, str
   const otherExpectations = record.expectations
     ? Object.fromEntries(Object.entries(record.expectations).filter(([k]) => k !== 'expected_answer'))
     : {};
+  const repeated =
+    typeof record.value === 'string' && (record.value === record.rationale || record.value === expected);
   return h(
     'li',
     { class: `fb-item${positive ? ' fb-up' : negative ? ' fb-down' : ''}`, 'data-feedback-id': record.id },
@@ -42,7 +60,8 @@ export function feedbackItem(record: FeedbackRecord, spanNames?: Map<string, str
       { class: 'fb-head' },
       h('b', null, record.name),
       ' ',
-      h('span', { class: 'fb-value' }, valueLabel(record)),
+      // A comment's or expected answer's text is shown below, not repeated in the head.
+      repeated ? null : h('span', { class: 'fb-value' }, valueLabel(record)),
       h(
         'span',
         { class: 'badge source' },
@@ -79,7 +98,7 @@ export function feedbackItem(record: FeedbackRecord, spanNames?: Map<string, str
 /** The feedback panel of a trace (no spanId) or span. */
 export function feedbackPanel(options: FeedbackPanelOptions): HTMLElement {
   const mine = (r: FeedbackRecord) => (options.spanId === undefined ? true : r.spanId === options.spanId);
-  const records = options.feedback.filter(mine);
+  let records = options.feedback.filter(mine);
   const list = h('ul', { class: 'fb-list' });
   const renderList = () =>
     replace(
@@ -105,14 +124,22 @@ export function feedbackPanel(options: FeedbackPanelOptions): HTMLElement {
   const expected = h('textarea', { name: 'expected', rows: 2, placeholder: 'Expected answer (optional)' });
   const submit = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Send feedback');
   const status = h('span', { class: 'fb-status', role: 'status' });
+  let sending = false;
+  // A thumb, a comment or an expected answer, each alone, is feedback worth sending.
+  const sendable = () =>
+    !sending && (thumbs !== undefined || comment.value.trim() !== '' || expected.value.trim() !== '');
+  const update = () => void (submit.disabled = !sendable());
   const choose = (value: boolean | undefined) => {
-    thumbs = value;
-    up.setAttribute('aria-pressed', String(value === true));
-    down.setAttribute('aria-pressed', String(value === false));
-    submit.disabled = value === undefined;
+    // A second click on the pressed thumb takes it back.
+    thumbs = value === thumbs ? undefined : value;
+    up.setAttribute('aria-pressed', String(thumbs === true));
+    down.setAttribute('aria-pressed', String(thumbs === false));
+    update();
   };
   up.addEventListener('click', () => choose(true));
   down.addEventListener('click', () => choose(false));
+  comment.addEventListener('input', update);
+  expected.addEventListener('input', update);
 
   const form = h(
     'form',
@@ -130,22 +157,30 @@ export function feedbackPanel(options: FeedbackPanelOptions): HTMLElement {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (thumbs === undefined) return;
-    submit.disabled = true;
+    if (!sendable()) return;
+    sending = true;
+    update();
     status.textContent = 'sending…';
     const rationale = comment.value.trim();
     const expectedAnswer = expected.value.trim();
+    // Without a thumb the record is named after what it holds; its text is its value.
+    const [name, value, why]: [string, boolean | string, string] =
+      thumbs !== undefined
+        ? ['thumbs', thumbs, rationale]
+        : expectedAnswer
+          ? ['expected', expectedAnswer, rationale]
+          : ['comment', rationale, ''];
     try {
       const record = await api.postFeedback({
         traceId: options.traceId,
         ...(options.spanId ? { spanId: options.spanId } : {}),
-        name: 'thumbs',
-        value: thumbs,
-        ...(rationale ? { rationale } : {}),
+        name,
+        value,
+        ...(why ? { rationale: why } : {}),
         ...(expectedAnswer ? { expectations: { expected_answer: expectedAnswer } } : {}),
         source: { type: 'human' },
       });
-      records.push(record);
+      if (!records.some((r) => r.id === record.id)) records.push(record);
       renderList();
       comment.value = '';
       expected.value = '';
@@ -156,11 +191,21 @@ export function feedbackPanel(options: FeedbackPanelOptions): HTMLElement {
     } catch (error) {
       status.textContent = `not saved: ${(error as Error).message}`;
       status.classList.add('error-text');
-      submit.disabled = false;
+    } finally {
+      sending = false;
+      update();
     }
   });
 
-  return h('div', { class: 'feedback-panel', 'data-target': options.spanId ?? 'trace' }, form, list);
+  const panel = h('div', { class: 'feedback-panel', 'data-target': options.spanId ?? 'trace' }, form, list);
+  // Live feedback redraws the list only: the form and what is being typed in it stay as they are.
+  onFeedbackRefresh(panel, (all) => {
+    const next = all.filter(mine);
+    for (const own of records) if (!next.some((r) => r.id === own.id)) next.push(own);
+    records = next;
+    renderList();
+  });
+  return panel;
 }
 
 /** Links to the feedback and dataset exports (the dataset with the list's filters). */

@@ -1,7 +1,11 @@
 /// <reference lib="dom" />
-// The live feed: one EventSource on /api/live for the page, telling views which traces got new spans.
+// The live feed: one EventSource on /api/live for the page, telling views which traces got new spans
+// (`event: spans`) or new feedback from someone else, a judge or another tab (`event: feedback`).
 
-type Listener = (traceIds: string[]) => void;
+/** What changed on the traces of a live event. */
+export type LiveKind = 'spans' | 'feedback';
+
+type Listener = (traceIds: string[], kind: LiveKind) => void;
 
 const listeners = new Set<Listener>();
 let source: EventSource | undefined;
@@ -25,19 +29,21 @@ export function startLive(badge: HTMLElement): void {
   source.addEventListener('error', () =>
     setState(source?.readyState === EventSource.CLOSED ? 'offline' : 'connecting'),
   );
-  source.addEventListener('spans', (event) => {
-    let ids: string[] = [];
-    try {
-      const data = JSON.parse((event as MessageEvent<string>).data) as { traceIds?: unknown };
-      if (Array.isArray(data.traceIds)) ids = data.traceIds.filter((x): x is string => typeof x === 'string');
-    } catch {
-      return;
-    }
-    for (const listener of listeners) listener(ids);
-  });
+  for (const kind of ['spans', 'feedback'] as const)
+    source.addEventListener(kind, (event) => {
+      let ids: string[] = [];
+      try {
+        const data = JSON.parse((event as MessageEvent<string>).data) as { traceIds?: unknown };
+        if (Array.isArray(data.traceIds))
+          ids = data.traceIds.filter((x): x is string => typeof x === 'string');
+      } catch {
+        return;
+      }
+      for (const listener of listeners) listener(ids, kind);
+    });
 }
 
-/** Calls `listener` with the trace ids of every ingest until the returned function is called. */
+/** Calls `listener` with the trace ids of every ingest or new feedback until the returned function is called. */
 export function onLive(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

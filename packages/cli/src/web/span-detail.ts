@@ -2,7 +2,7 @@
 // The selected span: a header, then tabs: the views that fit it, its raw data, its feedback.
 import type { FeedbackRecord, SpanRecord } from './api.js';
 import { type Child, h, replace } from './dom.js';
-import { feedbackPanel } from './feedback-panel.js';
+import { feedbackPanel, onFeedbackRefresh } from './feedback-panel.js';
 import { formatDuration, formatTime, str, strList } from './format.js';
 import { attributeTable, rawView } from './raw-view.js';
 import { errorRenderer } from './renderers/error.js';
@@ -116,9 +116,7 @@ export function spanDetail(options: SpanDetailOptions): HTMLElement {
           feedback: options.feedback,
           onSubmitted: (record) => {
             options.onFeedback?.(record);
-            const count = options.feedback.filter((f) => f.spanId === span.spanId).length;
-            const tab = buttons.find((b) => b.dataset.tab === 'feedback');
-            if (tab) tab.textContent = `Feedback (${count})`;
+            setCount(options.feedback);
           },
         }),
     ],
@@ -126,6 +124,11 @@ export function spanDetail(options: SpanDetailOptions): HTMLElement {
   const buttons = tabs.map(([id, label]) =>
     h('button', { type: 'button', class: 'tab', 'data-tab': id, role: 'tab' }, label),
   );
+  const setCount = (all: FeedbackRecord[]) => {
+    const count = all.filter((f) => f.spanId === span.spanId).length;
+    const tab = buttons.find((b) => b.dataset.tab === 'feedback');
+    if (tab) tab.textContent = `Feedback${count ? ` (${count})` : ''}`;
+  };
   const show = (id: string) => {
     const tab = tabs.find(([t]) => t === id) ?? tabs[0]!;
     for (const b of buttons) b.setAttribute('aria-selected', String(b.dataset.tab === tab[0]));
@@ -138,7 +141,7 @@ export function spanDetail(options: SpanDetailOptions): HTMLElement {
     });
   }
   show(options.tab ?? 'details');
-  return h(
+  const element = h(
     'div',
     { class: 'span-detail', 'data-span-id': span.spanId },
     h(
@@ -158,6 +161,8 @@ export function spanDetail(options: SpanDetailOptions): HTMLElement {
     h('nav', { class: 'tabs', role: 'tablist' }, buttons),
     body,
   );
+  onFeedbackRefresh(element, setCount);
+  return element;
 }
 
 /** The trace overview shown when no span is selected: the root's story and the trace's feedback. */

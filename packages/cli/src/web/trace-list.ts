@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
-// The trace list: newest first, a page at a time (the server pages by keyset, so 100,000 traces cost
-// the same as 100), live: traces that get new spans while the page is open are added or refreshed.
+// The trace list: newest first, a page at a time (the server pages by keyset: ~1 ms a page at 100,000
+// traces for single filters, bench/cli-store.ts), live: traces that get new spans or feedback while the
+// page is open are added or refreshed.
 import { api, type Facets, type TraceSummary } from './api.js';
 import { h, replace } from './dom.js';
 import { exportLinks } from './feedback-panel.js';
@@ -167,30 +168,52 @@ export function showTraceList(root: HTMLElement, filters: Filters): () => void {
   more.addEventListener('click', () => void loadPage());
   void loadPage();
 
-  // Live: fetch the newest page again and put new traces on top, refresh the ones shown.
+  // Live: fetch the newest page again and put new traces in their place, refresh the ones shown; on new
+  // feedback, rows shown further down (beyond that page) are refreshed one by one too.
   let pending: ReturnType<typeof setTimeout> | undefined;
+  const stale = new Set<string>();
+  const replaceRow = (t: TraceSummary, old: HTMLTableRowElement) => {
+    const tr = row(t, filters, false);
+    shown.set(t.traceId, tr);
+    old.replaceWith(tr);
+  };
   const refresh = async () => {
     pending = undefined;
+    const feedbackOn = [...stale];
+    stale.clear();
     try {
       const page = await api.traces(filters, undefined, PAGE_SIZE);
       if (disposed) return;
-      const fresh: HTMLTableRowElement[] = [];
+      // The page is in the server's order: a trace not shown yet goes right after the one before it.
+      let previous: HTMLTableRowElement | undefined;
       for (const t of page.traces) {
         const old = shown.get(t.traceId);
-        const tr = row(t, filters, !old);
+        if (old) {
+          replaceRow(t, old);
+          previous = shown.get(t.traceId);
+          continue;
+        }
+        const tr = row(t, filters, true);
         shown.set(t.traceId, tr);
-        if (old) old.replaceWith(tr);
-        else fresh.push(tr);
+        if (previous) previous.after(tr);
+        else tbody.insertBefore(tr, tbody.firstChild);
+        previous = tr;
       }
-      // New traces are the newest ones: above everything shown, in the server's order.
-      for (let i = fresh.length - 1; i >= 0; i--) tbody.insertBefore(fresh[i]!, tbody.firstChild);
       setCount(page.total);
       if (shown.size > 0) replace(message);
+      const onPage = new Set(page.traces.map((t) => t.traceId));
+      for (const id of feedbackOn) {
+        if (onPage.has(id) || !shown.has(id)) continue;
+        const detail = await api.trace(id).catch(() => undefined); // gone (retention): the row stays
+        const old = shown.get(id);
+        if (!disposed && detail && old) replaceRow(detail.summary, old);
+      }
     } catch {
-      // The next ingest tries again.
+      // The next event tries again.
     }
   };
-  const stop = onLive(() => {
+  const stop = onLive((ids, kind) => {
+    if (kind === 'feedback') for (const id of ids) stale.add(id);
     if (!pending) pending = setTimeout(() => void refresh(), 300);
   });
   return () => {

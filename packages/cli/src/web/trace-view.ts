@@ -3,7 +3,7 @@
 // (or, with none selected, the trace's own overview and feedback).
 import { ApiError, api, type FeedbackRecord, type SpanRecord, type TraceDetail } from './api.js';
 import { h, replace } from './dom.js';
-import { exportLinks, feedbackPanel } from './feedback-panel.js';
+import { exportLinks, feedbackPanel, refreshFeedback } from './feedback-panel.js';
 import { formatCost, formatCount, formatDuration, formatTime } from './format.js';
 import { onLive } from './live.js';
 import { type Filters, navigate } from './router.js';
@@ -154,6 +154,7 @@ export function showTrace(
       renderHead();
       // A live refresh must not wipe feedback being typed: the pane is redrawn only when it holds none.
       if (!keepScroll || !typing()) renderPane();
+      else refreshFeedback(pane, next.feedback);
       root.dataset.loaded = 'true';
     } catch (error) {
       if (disposed) return;
@@ -168,10 +169,27 @@ export function showTrace(
   }
   void load(false);
 
+  // Feedback given elsewhere (another tab, a judge, an API call): merged into the trace's list in place,
+  // so the views holding it see it and a form being filled in is left alone.
+  async function loadFeedback() {
+    try {
+      const { feedback } = await api.feedback(traceId);
+      if (disposed || !detail) return;
+      const known = new Set(detail.feedback.map((f) => f.id));
+      for (const record of feedback) if (!known.has(record.id)) detail.feedback.push(record);
+      renderHead();
+      refreshFeedback(pane, detail.feedback);
+    } catch {
+      // The next event tries again.
+    }
+  }
+
   // New spans of this trace (a batch exporter sends them in several requests): redraw, keeping place.
   let pending: ReturnType<typeof setTimeout> | undefined;
-  const stop = onLive((ids) => {
-    if (ids.includes(traceId) && !pending)
+  const stop = onLive((ids, kind) => {
+    if (!ids.includes(traceId)) return;
+    if (kind === 'feedback') void loadFeedback();
+    else if (!pending)
       pending = setTimeout(() => {
         pending = undefined;
         void load(true);

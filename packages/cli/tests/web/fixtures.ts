@@ -193,7 +193,7 @@ export async function postForeignTrace(
   return { traceId, ids };
 }
 
-/** A polyglot trace: a plain HTTP server span over an OpenInference LLM span and an AI SDK span. */
+/** A polyglot trace: a plain HTTP server span over an OpenInference LLM span, AI SDK LLM and tool spans, a database span. */
 export function postPolyglotTrace(viewerUrl: string) {
   return postForeignTrace(viewerUrl, 'polyglot-app', [
     {
@@ -244,6 +244,21 @@ export function postPolyglotTrace(viewerUrl: string) {
         'ai.response.finishReason': 'stop',
         'ai.usage.promptTokens': 9,
         'ai.usage.completionTokens': 6,
+      },
+    },
+    {
+      // The AI SDK's tool span: only ai.* keys, no gen_ai.tool.* and no Glassbox type.
+      name: 'ai.toolCall',
+      parent: 'POST /v1/answer',
+      startOffsetMs: 300,
+      durationMs: 40,
+      attributes: {
+        'operation.name': 'ai.toolCall',
+        'ai.operationId': 'ai.toolCall',
+        'ai.toolCall.name': 'getWeather',
+        'ai.toolCall.id': 'call_weather_1',
+        'ai.toolCall.args': JSON.stringify({ city: 'Paris' }),
+        'ai.toolCall.result': JSON.stringify({ sky: 'mostly sunny', celsius: 21 }),
       },
     },
     {

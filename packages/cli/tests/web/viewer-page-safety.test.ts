@@ -82,13 +82,22 @@ describeInBrowser('the viewer page with hostile and heavy traces', () => {
     await expect(page.locator('.raw-view').textContent()).resolves.toContain(XSS.name);
     await w.shot('xss');
 
-    // Nothing ran, and no element came out of the payloads: the page's one script tag, no images or frames.
+    // Nothing ran, and no element came out of the payloads. Only the payloads' own elements are looked
+    // for (the page makes <b> and other tags itself): their tags with their attributes, any script but
+    // the page's app.js, and any on* attribute (the page adds listeners, never handler attributes).
     const state = await page.evaluate(() => ({
       xss: (window as never as { __xss?: number }).__xss,
-      scripts: document.querySelectorAll('script').length,
-      hostile: document.querySelectorAll('img, iframe, svg, b, object, embed').length,
+      scripts: Array.from(document.querySelectorAll('script')).map((s) => s.getAttribute('src')),
+      fromPayload: document.querySelectorAll(
+        'img[src="x"], b[onmouseover], iframe, svg[onload], object, embed',
+      ).length,
+      handlers: Array.from(document.querySelectorAll('*')).flatMap((el) =>
+        Array.from(el.attributes)
+          .filter((a) => a.name.startsWith('on'))
+          .map((a) => `${el.tagName}[${a.name}]`),
+      ),
     }));
-    expect(state).toEqual({ xss: undefined, scripts: 1, hostile: 0 });
+    expect(state).toEqual({ xss: undefined, scripts: ['/app.js'], fromPayload: 0, handlers: [] });
     w.expectNoProblems();
   });
 
@@ -157,6 +166,20 @@ describeInBrowser('the viewer page with hostile and heavy traces', () => {
       rows.map((r) => (r as HTMLElement).dataset.traceId),
     );
     expect(new Set(ids).size).toBe(59);
+
+    // Feedback given elsewhere on a row beyond the first page updates that row's count too.
+    const oldest = ids.at(-1)!;
+    await expect(page.locator(`tr[data-trace-id="${oldest}"] .badge.feedback`).count()).resolves.toBe(0);
+    const posted = await request(`${viewer.url}/api/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ traceId: oldest, name: 'correct', value: 1, source: { type: 'code' } }),
+    });
+    expect(posted.status).toBe(201);
+    await expect
+      .poll(() => page.locator(`tr[data-trace-id="${oldest}"] .badge.feedback`).textContent())
+      .toBe('1');
+    await expect(page.locator('tr.trace-row').count()).resolves.toBe(59);
     w.expectNoProblems();
   });
 

@@ -184,6 +184,133 @@ describeInBrowser('the viewer page', () => {
     w.expectNoProblems();
   });
 
+  it('shows feedback given elsewhere as it arrives, keeping what is being typed', async () => {
+    const target = await postForeignTrace(viewer.url, 'feedback-live-app', [
+      { name: 'judged turn', startOffsetMs: 0, durationMs: 9, attributes: { 'glassbox.span.type': 'AGENT' } },
+      { name: 'judged step', parent: 'judged turn', startOffsetMs: 1, durationMs: 3, attributes: {} },
+    ]);
+    const judge = (spanId: string | undefined, name: string) =>
+      request(`${viewer.url}/api/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          traceId: target.traceId,
+          ...(spanId ? { spanId } : {}),
+          name,
+          value: 0.9,
+          rationale: `${name} from elsewhere`,
+          source: { type: 'llm_judge', id: 'live-judge' },
+        }),
+      });
+
+    // The list: the row's feedback count follows.
+    const list = await open(`${viewer.url}/#/`);
+    const row = list.page.locator(`tr[data-trace-id="${target.traceId}"]`);
+    await row.waitFor();
+    await list.page.waitForSelector('.live[data-state=live]');
+    await expect(row.locator('.badge.feedback').count()).resolves.toBe(0);
+    expect((await judge(undefined, 'relevance')).status).toBe(201);
+    await expect.poll(() => row.locator('.badge.feedback').textContent()).toBe('1');
+
+    // The trace overview: the list and the header's count follow, the half-typed comment stays.
+    const w = await open(`${viewer.url}/#/trace/${target.traceId}`);
+    const page = w.page;
+    await page.waitForSelector('.live[data-state=live]');
+    const panel = page.locator('.feedback-panel[data-target=trace]');
+    await panel.locator('.fb-item', { hasText: 'relevance' }).waitFor();
+    await page.fill('.feedback-panel textarea[name=comment]', 'half-typed');
+    await page.focus('.feedback-panel textarea[name=comment]');
+    expect((await judge(undefined, 'helpfulness')).status).toBe(201);
+    await panel.locator('.fb-item', { hasText: 'helpfulness from elsewhere' }).waitFor();
+    await expect(page.locator('.trace-stats').textContent()).resolves.toContain('feedback (2)');
+    await expect(page.inputValue('.feedback-panel textarea[name=comment]')).resolves.toBe('half-typed');
+
+    // A span: its Feedback tab's count follows while the Details tab is open.
+    const step = target.ids['judged step']!;
+    await page.click(`.wf-row[data-span-id="${step}"]`);
+    await page.waitForSelector(`.span-detail[data-span-id="${step}"]`);
+    await expect(page.locator('button.tab[data-tab=feedback]').textContent()).resolves.toBe('Feedback');
+    expect((await judge(step, 'step_quality')).status).toBe(201);
+    await expect.poll(() => page.locator('button.tab[data-tab=feedback]').textContent()).toBe('Feedback (1)');
+    await page.click('button.tab[data-tab=feedback]');
+    await expect(page.locator('.fb-item', { hasText: 'step_quality' }).count()).resolves.toBe(1);
+    list.expectNoProblems();
+    w.expectNoProblems();
+  });
+
+  it('sends a comment or an expected answer without a thumb', async () => {
+    const target = await postForeignTrace(viewer.url, 'feedback-form-app', [
+      {
+        name: 'commented turn',
+        startOffsetMs: 0,
+        durationMs: 9,
+        attributes: { 'glassbox.span.type': 'AGENT' },
+      },
+      { name: 'answered step', parent: 'commented turn', startOffsetMs: 1, durationMs: 3, attributes: {} },
+    ]);
+    const stored = async () =>
+      (await request(`${viewer.url}/api/feedback?traceId=${target.traceId}`)).json().feedback as {
+        name: string;
+        spanId?: string;
+        value: unknown;
+        rationale?: string;
+        expectations?: Record<string, unknown>;
+      }[];
+    const w = await open(`${viewer.url}/#/trace/${target.traceId}`);
+    const page = w.page;
+    const submit = page.locator('.feedback-panel button[type=submit]');
+    await submit.waitFor();
+    await expect(submit.isDisabled()).resolves.toBe(true);
+    await page.fill('.feedback-panel textarea[name=comment]', 'Took two tries to find the order.');
+    await expect(submit.isDisabled()).resolves.toBe(false);
+    await submit.click();
+    await page.locator('.fb-item', { hasText: 'Took two tries' }).waitFor();
+    await expect(submit.isDisabled()).resolves.toBe(true);
+    expect(await stored()).toEqual([
+      expect.objectContaining({
+        name: 'comment',
+        value: 'Took two tries to find the order.',
+        source: { type: 'human' },
+      }),
+    ]);
+    expect((await stored())[0]).not.toHaveProperty('spanId');
+    await w.shot('feedback-comment-only');
+
+    // On a span: an expected answer alone; a thumb pressed twice is taken back.
+    const step = target.ids['answered step']!;
+    await page.click(`.wf-row[data-span-id="${step}"]`);
+    await page.click('button.tab[data-tab=feedback]');
+    await page.click('.feedback-panel button[data-thumb=up]');
+    await page.click('.feedback-panel button[data-thumb=up]');
+    await expect(page.getAttribute('.feedback-panel button[data-thumb=up]', 'aria-pressed')).resolves.toBe(
+      'false',
+    );
+    await expect(submit.isDisabled()).resolves.toBe(true);
+    await page.fill('.feedback-panel textarea[name=expected]', 'Order A-7 left Lyon on Monday.');
+    await submit.click();
+    await page.locator('.fb-item .fb-expected', { hasText: 'Order A-7 left Lyon' }).waitFor();
+    await expect(page.locator('button.tab[data-tab=feedback]').textContent()).resolves.toBe('Feedback (1)');
+    const expected = (await stored()).find((f) => f.spanId === step);
+    expect(expected).toMatchObject({
+      name: 'expected',
+      value: 'Order A-7 left Lyon on Monday.',
+      expectations: { expected_answer: 'Order A-7 left Lyon on Monday.' },
+    });
+    expect(expected).not.toHaveProperty('rationale');
+    // The dataset export takes the expected answer.
+    const dataset = (await request(`${viewer.url}/api/export/dataset.jsonl?service=feedback-form-app`)).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(dataset).toEqual([
+      expect.objectContaining({
+        traceId: target.traceId,
+        expectations: { expected_answer: 'Order A-7 left Lyon on Monday.' },
+      }),
+    ]);
+    w.expectNoProblems();
+  });
+
   it('renders the LLM call as a chat with model, finish reason, tokens and cost', async () => {
     const order = await traceWith('A-1042');
     const spans = await spansOf(order.traceId);
@@ -320,6 +447,18 @@ describeInBrowser('the viewer page', () => {
     await expect(page.locator('.msg[data-role=assistant]').textContent()).resolves.toContain('Mostly sunny');
     await expect(page.locator('.llm-view dl.facts').textContent()).resolves.toContain('stop');
     await w.shot('trace-foreign');
+
+    // The AI SDK's tool span (ai.toolCall.*, no gen_ai.tool.* keys) gets the tool view.
+    await page.click(`.wf-row[data-span-id="${polyglot.ids['ai.toolCall']}"]`);
+    await page.waitForSelector(`.span-detail[data-span-id="${polyglot.ids['ai.toolCall']}"] .tool-view`);
+    await expect(page.locator('.detail-badges .badge.type').textContent()).resolves.toBe('TOOL');
+    const aiTool = page.locator('.tool-view');
+    await expect(aiTool.locator('dl.facts').textContent()).resolves.toContain('getWeather');
+    await expect(aiTool.locator('dl.facts').textContent()).resolves.toContain('call_weather_1');
+    await expect(aiTool.textContent()).resolves.toContain('"city": "Paris"');
+    await expect(aiTool.textContent()).resolves.toContain('"celsius": 21');
+    await expect(aiTool.textContent()).resolves.not.toContain('Not recorded.');
+    await w.shot('trace-ai-sdk-tool');
 
     await page.click(`.wf-row[data-span-id="${polyglot.ids['POST /v1/answer']}"]`);
     await page.waitForSelector(`.span-detail[data-span-id="${polyglot.ids['POST /v1/answer']}"]`);

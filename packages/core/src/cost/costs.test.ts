@@ -2,12 +2,14 @@ import { glassboxWarnings, setupGlassbox } from '@glassbox/test-harness';
 import { type Attributes, context, trace as otelTrace } from '@opentelemetry/api';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../attributes.js';
+import { withRemoteParent } from '../context.js';
+import { logFeedback } from '../feedback.js';
 import { DiagnosticLogger } from '../logger.js';
 import { trace } from '../trace.js';
 import { withSpan } from '../with-span.js';
 import { genaiPrices } from './bundled-prices.js';
 import { costFromLibrary, usageOf } from './span-cost.js';
-import { TraceCost } from './trace-cost.js';
+import { BUDGET_SUMMARY_EVERY, TraceCost } from './trace-cost.js';
 
 const PRICES = {
   'openai/gpt-4o-mini': { inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.5 },
@@ -92,6 +94,43 @@ describe('cost of a foreign gen_ai span', () => {
     expect(house[ATTR.COST_INPUT_USD]).toBeCloseTo(6, 9);
     expect(house[ATTR.COST_CACHE_WRITE_USD]).toBeCloseTo(5, 9);
     expect(house[ATTR.COST_OUTPUT_USD]).toBeCloseTo(0.75 * 20 + 0.25 * 40, 9);
+    // Reasoning is the output's share, not added to the total again.
+    expect(house[ATTR.COST_REASONING_USD]).toBeCloseTo(0.25 * 40, 9);
+    expect(house[ATTR.GEN_AI_USAGE_COST]).toBeCloseTo(6 + 5 + 25, 9);
+    expect(mini[ATTR.COST_REASONING_USD]).toBeUndefined();
+  });
+
+  it('prices 1-hour cache writes at their own price (bundled table and user table)', async () => {
+    const writes = usage(1_000_000, 0, {
+      [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 1_000_000,
+      [ATTR.USAGE_CACHE_WRITE_1H_INPUT_TOKENS]: 400_000,
+    });
+    foreignCall(
+      'chat 1h',
+      { [ATTR.GEN_AI_PROVIDER_NAME]: 'anthropic', [ATTR.GEN_AI_REQUEST_MODEL]: 'claude-3-5-haiku-latest' },
+      writes,
+    );
+    foreignCall(
+      'chat 1h house',
+      { [ATTR.GEN_AI_PROVIDER_NAME]: 'self-hosted', [ATTR.GEN_AI_REQUEST_MODEL]: 'house-model' },
+      writes,
+    );
+    // Claude Haiku 3.5: 5-minute writes $1, 1-hour writes $1.6 per million tokens.
+    expect((await byName('chat 1h'))[ATTR.COST_CACHE_WRITE_USD]).toBeCloseTo(0.6 + 0.4 * 1.6, 9);
+    // house-model has no 1-hour price: every write at its cache write price.
+    expect((await byName('chat 1h house'))[ATTR.COST_CACHE_WRITE_USD]).toBeCloseTo(12.5, 9);
+  });
+
+  it('prices reasoning from the bundled table as a share of the output', async () => {
+    foreignCall(
+      'chat reasoning',
+      { [ATTR.GEN_AI_PROVIDER_NAME]: 'anthropic', [ATTR.GEN_AI_REQUEST_MODEL]: 'claude-3-5-haiku-latest' },
+      usage(0, 1_000_000, { [ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 250_000 }),
+    );
+    const a = await byName('chat reasoning');
+    expect(a[ATTR.COST_OUTPUT_USD]).toBeCloseTo(4, 9);
+    expect(a[ATTR.COST_REASONING_USD]).toBeCloseTo(1, 9);
+    expect(a[ATTR.GEN_AI_USAGE_COST]).toBeCloseTo(4, 9);
   });
 
   it('records no cost for an unknown model, and says so once per model', async () => {
@@ -187,6 +226,68 @@ describe('trace totals on the root span', () => {
     expect(warnings.filter((w) => w.includes('budget'))).toHaveLength(1);
   });
 
+  // house-model: $10 per million input tokens.
+  const priced = (name: string, usd: number) =>
+    foreignCall(
+      name,
+      { [ATTR.GEN_AI_PROVIDER_NAME]: 'self-hosted', [ATTR.GEN_AI_REQUEST_MODEL]: 'house-model' },
+      usage(usd * 100_000, 0),
+    );
+  const feedbackOn = (root: { traceId: string; spanId: string }, name: string) =>
+    logFeedback({ traceId: root.traceId, spanId: root.spanId, name, value: true, source: 'code' });
+
+  it('keeps the totals on the root when feedback is logged on it while it is open', async () => {
+    await withSpan('judged', async (root) => {
+      priced('llm 1', 3);
+      feedbackOn(root, 'thumbs');
+      priced('llm 2', 30);
+    });
+    const root = await byName('judged');
+    expect(root[ATTR.TRACE_COST_USD]).toBeCloseTo(33, 9);
+    expect(root[ATTR.TRACE_INPUT_TOKENS]).toBe(3_300_000);
+    const feedback = await byName('feedback thumbs');
+    expect(feedback[ATTR.TRACE_COST_USD]).toBeUndefined();
+    expect(feedback[ATTR.TRACE_INPUT_TOKENS]).toBeUndefined();
+  });
+
+  it('sums an evaluate()-like example on its root: task, feedback on the root, judge calls', async () => {
+    await withSpan('example', async (root) => {
+      await withSpan('task', async () => priced('task call', 2));
+      feedbackOn(root, 'early');
+      await withSpan('judge', async () => priced('judge call', 5));
+      feedbackOn(root, 'correctness');
+      feedbackOn(root, 'tone');
+    });
+    expect((await byName('example'))[ATTR.TRACE_COST_USD]).toBeCloseTo(7, 9);
+    for (const name of ['feedback early', 'feedback correctness', 'feedback tone', 'task', 'judge'])
+      expect((await byName(name))[ATTR.TRACE_COST_USD], name).toBeUndefined();
+  });
+
+  it('keeps the totals on the client of an in-process server parented through headers', async () => {
+    await withSpan('mcp client', async (client) => {
+      const traceparent = `00-${client.traceId}-${client.spanId}-01`;
+      await withRemoteParent({ traceparent }, () =>
+        withSpan('mcp server', async () => priced('tool llm', 4)),
+      );
+    });
+    expect((await byName('mcp client'))[ATTR.TRACE_COST_USD]).toBeCloseTo(4, 9);
+    expect((await byName('mcp server'))[ATTR.TRACE_COST_USD]).toBeUndefined();
+  });
+
+  it('gives a span under a real remote parent (another process) its own local totals', async () => {
+    const traceparent = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
+    await withRemoteParent({ traceparent }, () =>
+      withSpan('handler', async () => {
+        priced('handler llm 1', 1);
+        priced('handler llm 2', 2);
+      }),
+    );
+    const handler = (await spans()).find((s) => s.name === 'handler');
+    expect(handler?.spanContext().traceId).toBe('ab'.repeat(16));
+    expect(handler?.parentSpanContext?.isRemote).toBe(true);
+    expect(handler?.attributes[ATTR.TRACE_COST_USD]).toBeCloseTo(3, 9);
+  });
+
   it('does not count twice a span that wraps a call already counted', async () => {
     await withSpan('app', () => {
       const wrapper = foreign.startSpan('ai.generateText', {
@@ -230,6 +331,38 @@ describe('TraceCost under a provider that never calls onEnding (SDK 1.x)', () =>
   });
 });
 
+describe('budget warnings', () => {
+  it('warn once, then a summary every BUDGET_SUMMARY_EVERY traces, leaving other one-time warnings alone', () => {
+    const lines: string[] = [];
+    const logger = new DiagnosticLogger('warn', (_level, message) => lines.push(message));
+    const cost = new TraceCost(
+      { table: new Map([['m', { inputPerMTok: 1e6, outputPerMTok: 0 }]]), bundled: false, budgetUsd: 1 },
+      logger,
+      () => undefined,
+    );
+    logger.once('warn', 'another problem', 'other');
+    const traces = 2 * BUDGET_SUMMARY_EVERY + 5;
+    for (let i = 0; i < traces; i++) {
+      const span = {
+        attributes: { [ATTR.GEN_AI_REQUEST_MODEL]: 'm', ...usage(2, 0) },
+        spanContext: () => ({ traceId: i.toString(16).padStart(32, '0'), spanId: '1'.repeat(16) }),
+        parentSpanContext: undefined,
+        setAttribute: () => undefined,
+        setAttributes: () => undefined,
+      } as never;
+      cost.onStart(span);
+      cost.onEnding(span);
+      expect(cost.onEnd(span)).toBe(false);
+    }
+    logger.once('warn', 'another problem', 'other');
+    expect(lines.filter((l) => l === 'another problem')).toHaveLength(1);
+    const budget = lines.filter((l) => l.includes('budget'));
+    expect(budget).toHaveLength(3);
+    expect(budget[0]).toContain('over its budget of $1');
+    expect(budget[2]).toContain(`${2 * BUDGET_SUMMARY_EVERY} traces so far`);
+  });
+});
+
 describe('costFromLibrary', () => {
   it('agrees with genai-prices calcPrice on every bundled model', () => {
     const lib = genaiPrices(new DiagnosticLogger('none')) as any;
@@ -254,6 +387,7 @@ describe('costFromLibrary', () => {
         const attrs = usage(300_000, 20_000, {
           [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 100_000,
           [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 50_000,
+          [ATTR.USAGE_CACHE_WRITE_1H_INPUT_TOKENS]: 20_000,
           [ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 5_000,
         });
         const u = usageOf(attrs)!;
@@ -262,6 +396,7 @@ describe('costFromLibrary', () => {
             input_tokens: u.input,
             cache_read_tokens: u.cacheRead,
             cache_write_tokens: u.cacheWrite,
+            cache_write_1h_tokens: u.cacheWrite1h,
             output_tokens: u.output,
             output_reasoning_tokens: u.reasoning,
           },
@@ -272,6 +407,7 @@ describe('costFromLibrary', () => {
         const ours = costFromLibrary(u, theirs.model_price);
         expect(ours.total, `${id}/${model.id}`).toBeCloseTo(theirs.total_price, 9);
         expect(ours.output, `${id}/${model.id}`).toBeCloseTo(theirs.output_price, 9);
+        expect(ours.reasoning, `${id}/${model.id}`).toBeLessThanOrEqual(ours.output);
         checked++;
       }
     }

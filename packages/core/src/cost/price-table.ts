@@ -8,6 +8,8 @@ export interface ModelPrice {
   cacheReadPerMTok?: number;
   /** Input tokens written to the prompt cache (default: `inputPerMTok`). */
   cacheWritePerMTok?: number;
+  /** Input tokens written to the prompt cache for an hour (Anthropic's 1-hour TTL; default: `cacheWritePerMTok`). */
+  cacheWrite1hPerMTok?: number;
   /** Reasoning tokens, a part of the output tokens (default: `outputPerMTok`). */
   reasoningPerMTok?: number;
 }
@@ -36,6 +38,7 @@ export const PRICES_RULE: Rule = rules.anyOf(
         outputPerMTok: PRICE,
         cacheReadPerMTok: PRICE,
         cacheWritePerMTok: PRICE,
+        cacheWrite1hPerMTok: PRICE,
         reasoningPerMTok: PRICE,
       },
       { required: ['inputPerMTok', 'outputPerMTok'] },

@@ -9,6 +9,8 @@ export interface TokenUsage {
   input: number;
   cacheRead: number;
   cacheWrite: number;
+  /** Cache writes kept for an hour (Anthropic, charged 2x input), a part of `cacheWrite`. */
+  cacheWrite1h: number;
   output: number;
   /** Reasoning tokens, a part of `output`. */
   reasoning: number;
@@ -21,6 +23,8 @@ export interface SpanCost {
   cacheRead: number;
   cacheWrite: number;
   output: number;
+  /** The reasoning tokens' share of `output` (not added to the total again). */
+  reasoning: number;
   source: 'user' | 'genai-prices';
 }
 
@@ -37,7 +41,8 @@ const PER_MTOK = 1e6;
  * The token usage a span reports (GenAI conventions), or undefined when it reports none. The conventions
  * count cached tokens in `gen_ai.usage.input_tokens` for every provider (our Anthropic adapter adds them
  * to Anthropic's own count, which excludes them); a span whose cache counts exceed its input count was
- * made by an instrumentation that copied Anthropic's count as it is, so the cache counts are added.
+ * made by an instrumentation that copied Anthropic's count as it is, so the cache counts are added (a
+ * guess for other libraries' spans: our AI SDK adapter normalises the AI SDK's counts itself).
  */
 export function usageOf(attrs: Attributes): TokenUsage | undefined {
   const inputRaw = attrs[ATTR.GEN_AI_USAGE_INPUT_TOKENS];
@@ -49,7 +54,8 @@ export function usageOf(attrs: Attributes): TokenUsage | undefined {
   if (cacheRead + cacheWrite > input) input += cacheRead + cacheWrite;
   const output = count(outputRaw);
   const reasoning = Math.min(count(attrs[ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]), output);
-  return { input, cacheRead, cacheWrite, output, reasoning };
+  const cacheWrite1h = Math.min(count(attrs[ATTR.USAGE_CACHE_WRITE_1H_INPUT_TOKENS]), cacheWrite);
+  return { input, cacheRead, cacheWrite, cacheWrite1h, output, reasoning };
 }
 
 /** Prices a span's usage: the user's table first (response model, then request model), then the bundled one. */
@@ -91,17 +97,22 @@ export function priceSpan(
   return undefined;
 }
 
-/** The cost of a call at the user's prices (cache prices default to the input price, reasoning to output). */
+/**
+ * The cost of a call at the user's prices (cache prices default to the input price, 1-hour cache writes
+ * to the cache write price, reasoning to output).
+ */
 export function costFromTable(usage: TokenUsage, price: ModelPrice): SpanCost {
   const uncached = Math.max(0, usage.input - usage.cacheRead - usage.cacheWrite);
   const input = (uncached * price.inputPerMTok) / PER_MTOK;
   const cacheRead = (usage.cacheRead * (price.cacheReadPerMTok ?? price.inputPerMTok)) / PER_MTOK;
-  const cacheWrite = (usage.cacheWrite * (price.cacheWritePerMTok ?? price.inputPerMTok)) / PER_MTOK;
-  const output =
-    ((usage.output - usage.reasoning) * price.outputPerMTok +
-      usage.reasoning * (price.reasoningPerMTok ?? price.outputPerMTok)) /
+  const writePrice = price.cacheWritePerMTok ?? price.inputPerMTok;
+  const cacheWrite =
+    ((usage.cacheWrite - usage.cacheWrite1h) * writePrice +
+      usage.cacheWrite1h * (price.cacheWrite1hPerMTok ?? writePrice)) /
     PER_MTOK;
-  return finish(input, cacheRead, cacheWrite, output, 0, 'user');
+  const reasoning = (usage.reasoning * (price.reasoningPerMTok ?? price.outputPerMTok)) / PER_MTOK;
+  const output = ((usage.output - usage.reasoning) * price.outputPerMTok) / PER_MTOK + reasoning;
+  return finish(input, cacheRead, cacheWrite, output, reasoning, 0, 'user');
 }
 
 /**
@@ -122,13 +133,16 @@ export function costFromLibrary(usage: TokenUsage, prices: Record<string, Librar
   );
   const input = at(prices.input_mtok, uncached);
   const cacheRead = readPriced ? at(prices.cache_read_mtok, usage.cacheRead) : 0;
-  const cacheWrite = writePriced ? at(prices.cache_write_mtok, usage.cacheWrite) : 0;
-  const output =
-    at(prices.output_mtok, usage.output - (reasoningPriced ? usage.reasoning : 0)) +
-    (reasoningPriced ? at(prices.output_reasoning_mtok, usage.reasoning) : 0);
+  // 1-hour writes (a part of the writes) at their own price where the table has one, as the library does.
+  const oneHour = writePriced && prices.cache_write_1h_mtok !== undefined ? usage.cacheWrite1h : 0;
+  const cacheWrite = writePriced
+    ? at(prices.cache_write_mtok, usage.cacheWrite - oneHour) + at(prices.cache_write_1h_mtok, oneHour)
+    : 0;
+  const reasoning = at(reasoningPriced ? prices.output_reasoning_mtok : prices.output_mtok, usage.reasoning);
+  const output = at(prices.output_mtok, usage.output - usage.reasoning) + reasoning;
   // A fee per request (a few models), part of the total only.
   const perRequest = typeof prices.requests_kcount === 'number' ? prices.requests_kcount / 1000 : 0;
-  return finish(input, cacheRead, cacheWrite, output, perRequest, 'genai-prices');
+  return finish(input, cacheRead, cacheWrite, output, reasoning, perRequest, 'genai-prices');
 }
 
 /** Writes a call's cost to its span: `gen_ai.usage.cost` (what Langfuse reads) and our breakdown. */
@@ -141,6 +155,7 @@ export function setCostAttributes(
   span.setAttribute(ATTR.COST_OUTPUT_USD, cost.output);
   if (cost.cacheRead > 0) span.setAttribute(ATTR.COST_CACHE_READ_USD, cost.cacheRead);
   if (cost.cacheWrite > 0) span.setAttribute(ATTR.COST_CACHE_WRITE_USD, cost.cacheWrite);
+  if (cost.reasoning > 0) span.setAttribute(ATTR.COST_REASONING_USD, cost.reasoning);
   span.setAttribute(ATTR.COST_PRICE_SOURCE, cost.source);
 }
 
@@ -154,15 +169,18 @@ function finish(
   cacheRead: number,
   cacheWrite: number,
   output: number,
+  reasoning: number,
   other: number,
   source: SpanCost['source'],
 ): SpanCost {
   return {
+    // Reasoning is a part of the output: not added again.
     total: roundUsd(input + cacheRead + cacheWrite + output + other),
     input: roundUsd(input),
     cacheRead: roundUsd(cacheRead),
     cacheWrite: roundUsd(cacheWrite),
     output: roundUsd(output),
+    reasoning: roundUsd(reasoning),
     source,
   };
 }

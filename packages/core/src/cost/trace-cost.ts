@@ -8,6 +8,8 @@ import { type CostSettings, priceSpan, roundUsd, setCostAttributes, usageOf } fr
 export const ROOT_HOLD_MS = 60_000;
 /** Traces followed at once; past this the oldest is let go (a root that never ends must not grow memory). */
 const MAX_TRACES = 10_000;
+/** After the first over-budget warning, one summary every this many over-budget traces. */
+export const BUDGET_SUMMARY_EVERY = 100;
 
 /** What one trace's model calls added up to so far. */
 interface Ledger {
@@ -28,14 +30,21 @@ interface Ledger {
 /**
  * Prices every LLM and embedding span as it ends (ours or any library's: whatever reports
  * `gen_ai.usage.*` with a model and provider) and sums each trace's cost and tokens onto its local root
- * span. Driven by a Glassbox span processor: `onStart` notes model spans, `onEnding` prices a span and,
+ * span. Driven by a Glassbox span processor: `onStart` counts a trace's open spans and notes model spans, `onEnding` prices a span and,
  * on a root, writes the totals while the span can still take attributes; a root that ends while model
  * spans of its trace are open is held (`onEnd` returns true) and handed to `release` with its totals
- * once they end, or after `ROOT_HOLD_MS`. Spans without usage cost two property reads.
+ * once they end, or after `ROOT_HOLD_MS`. A span without usage costs a count kept by trace (~0.1 µs).
  */
 export class TraceCost {
   readonly #ledgers = new Map<string, Ledger>();
+  /**
+   * How many spans are open in this process, by trace: a span whose parent is remote is the trace's
+   * local root only when no other is (`logFeedback` and an in-process MCP server parent spans on remote-flagged contexts of
+   * spans that are open right here).
+   */
+  readonly #local = new Map<string, number>();
   #heldCount = 0;
+  #overBudget = 0;
 
   constructor(
     private readonly settings: CostSettings,
@@ -49,8 +58,12 @@ export class TraceCost {
   }
 
   onStart(span: Span): void {
-    if (span.attributes[ATTR.GEN_AI_REQUEST_MODEL] === undefined) return;
     const ctx = span.spanContext();
+    const open = this.#local.get(ctx.traceId);
+    if (open === undefined && this.#local.size >= MAX_TRACES)
+      this.#local.delete(this.#local.keys().next().value as string);
+    this.#local.set(ctx.traceId, (open ?? 0) + 1);
+    if (span.attributes[ATTR.GEN_AI_REQUEST_MODEL] === undefined) return;
     this.#ledger(ctx.traceId).open.add(ctx.spanId);
   }
 
@@ -81,7 +94,7 @@ export class TraceCost {
     }
     if (ledger === undefined) return;
     ledger.open.delete(ctx.spanId);
-    if (isLocalRoot(span)) {
+    if (this.#isLocalRoot(span, (this.#local.get(ctx.traceId) ?? 1) - 1)) {
       if (ledger.open.size === 0) {
         span.setAttributes(this.#totals(ledger));
         this.#forget(ctx.traceId, ledger);
@@ -94,8 +107,11 @@ export class TraceCost {
 
   /** True when the span is a root held for its trace's open model spans (not to be exported now). */
   onEnd(span: ReadableSpan): boolean {
-    if (this.#ledgers.size === 0) return false;
     const ctx = span.spanContext();
+    const open = this.#local.get(ctx.traceId);
+    if (open === 1) this.#local.delete(ctx.traceId);
+    else if (open !== undefined) this.#local.set(ctx.traceId, open - 1);
+    if (this.#ledgers.size === 0) return false;
     const ledger = this.#ledgers.get(ctx.traceId);
     if (ledger === undefined) return false;
     // Done in onEnding already, except under a provider that never calls it (SDK 1.x): no root waits forever.
@@ -103,7 +119,7 @@ export class TraceCost {
       this.#let(ctx.traceId, ledger);
       return false;
     }
-    if (!isLocalRoot(span) || ledger.held !== undefined) return false;
+    if (ledger.held !== undefined || !this.#isLocalRoot(span, (open ?? 1) - 1)) return false;
     if (ledger.open.size === 0) {
       this.#forget(ctx.traceId, ledger); // (onEnding would have; see above)
       return false;
@@ -149,12 +165,33 @@ export class TraceCost {
     const budget = this.settings.budgetUsd;
     if (budget === undefined || ledger.overBudget || ledger.costUsd <= budget) return;
     ledger.overBudget = true;
-    this.logger.once(
-      'warn',
-      `trace ${traceId} cost $${roundUsd(ledger.costUsd)}, over its budget of $${budget} (budget.perTraceUsd); ` +
-        'its root span carries glassbox.trace.over_budget = true',
-      `budget:${traceId}`,
-    );
+    // One key for every trace: a key per trace would fill the logger's memory of one-time warnings.
+    const n = ++this.#overBudget;
+    if (n === 1) {
+      this.logger.once(
+        'warn',
+        `trace ${traceId} cost $${roundUsd(ledger.costUsd)}, over its budget of $${budget} (budget.perTraceUsd); ` +
+          'its root span carries glassbox.trace.over_budget = true (search it for the others)',
+        'budget',
+      );
+    } else if (n % BUDGET_SUMMARY_EVERY === 0) {
+      this.logger.log(
+        'warn',
+        `${n} traces so far cost more than their budget of $${budget} (budget.perTraceUsd)`,
+      );
+    }
+  }
+
+  /**
+   * A trace's first span in this process: no parent, or a remote parent with no other span of the trace
+   * open here (`othersOpen`: the trace's open spans but this one, which is counted until its `onEnd`). A feedback span (`logFeedback`) judges a trace and never takes its totals.
+   */
+  #isLocalRoot(span: ReadableSpan, othersOpen: number): boolean {
+    if (span.attributes[ATTR.FEEDBACK_NAME] !== undefined) return false;
+    const parent = span.parentSpanContext;
+    if (parent === undefined) return true;
+    if (parent.isRemote !== true) return false;
+    return othersOpen <= 0;
   }
 
   #totals(ledger: Ledger): Attributes {
@@ -189,10 +226,4 @@ export class TraceCost {
       this.#heldCount--;
     }
   }
-}
-
-/** A trace's first span in this process: no parent, or a parent in another process. */
-function isLocalRoot(span: ReadableSpan): boolean {
-  const parent = span.parentSpanContext;
-  return parent === undefined || parent.isRemote === true;
 }

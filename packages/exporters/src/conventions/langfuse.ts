@@ -1,20 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { inputMessagesOf, outputMessagesOf, toOpenAiMessage } from './chat-messages.js';
-import {
-  costOf,
-  feedbackOf,
-  guardrailOf,
-  type IoValue,
-  ioValue,
-  isFeedback,
-  metadataOf,
-  modelOf,
-  requestParamsOf,
-  spanTypeOf,
-  tagsOf,
-  toIo,
-  usageOf,
-} from './span-facts.js';
+import { costOf, modelOf, requestParamsOf, toIo, traceContextOf, usageJsonOf } from './span-facts.js';
+import { stepIoOf } from './step-io.js';
 
 // Langfuse's OTLP keys (langfuse/langfuse web/src/features/otel/server/attributes.ts), which its ingest
 // reads before `gen_ai.*` and OpenInference. Langfuse reads `session.id` and `user.id` as they are.
@@ -36,49 +23,40 @@ const OBSERVATION_TYPES: Record<string, string> = {
   UNKNOWN: 'span',
 };
 
-const text = (io: IoValue): string => io.value;
+/** Langfuse's usage detail keys (`langfuse.observation.usage_details`). */
+const USAGE_KEYS = { input: 'input', output: 'output', total: 'total' };
 
-/** The Langfuse attributes for one span; `isRoot` adds the trace-level ones. */
-export function langfuseAttributes(attributes: Attributes, isRoot: boolean): Attributes {
+/** The Langfuse attributes for one span of `type` (`spanTypeOf`); `isRoot` adds the trace-level ones. */
+export function langfuseAttributes(
+  attributes: Attributes,
+  type: string | undefined,
+  isRoot: boolean,
+): Attributes {
   const out: Attributes = {};
-  const type = spanTypeOf(attributes);
   out['langfuse.observation.type'] = OBSERVATION_TYPES[type ?? 'UNKNOWN'] ?? 'span';
 
-  let input: IoValue | undefined;
-  let output: IoValue | undefined;
-  if (isFeedback(attributes)) {
-    ({ input, output } = feedbackOf(attributes));
-  } else if (type === 'LLM') {
+  const { input, output } = stepIoOf(attributes, type, () => {
+    if (type !== 'LLM') return {};
     // Langfuse renders OpenAI-format messages as a chat.
     const messages = inputMessagesOf(attributes);
     const choices = outputMessagesOf(attributes);
-    if (messages) input = toIo(messages.map(toOpenAiMessage));
-    if (choices)
-      output = toIo(choices.length === 1 ? toOpenAiMessage(choices[0]!) : choices.map(toOpenAiMessage));
-  } else if (type === 'GUARDRAIL' && !attributes['glassbox.outputs']) {
-    const decision = guardrailOf(attributes);
-    if (decision) output = toIo(decision);
-  }
-  input ??= ioValue(attributes['glassbox.inputs']);
-  output ??= ioValue(attributes['glassbox.outputs']);
-  if (input) out['langfuse.observation.input'] = text(input);
-  if (output) out['langfuse.observation.output'] = text(output);
+    return {
+      ...(messages ? { input: toIo(messages.map(toOpenAiMessage)) } : {}),
+      ...(choices
+        ? { output: toIo(choices.length === 1 ? toOpenAiMessage(choices[0]!) : choices.map(toOpenAiMessage)) }
+        : {}),
+    };
+  });
+  if (input) out['langfuse.observation.input'] = input.value;
+  if (output) out['langfuse.observation.output'] = output.value;
 
   if (type === 'LLM' || type === 'EMBEDDING') {
     const model = modelOf(attributes);
     if (model) out['langfuse.observation.model.name'] = model;
     const params = requestParamsOf(attributes);
     if (params) out['langfuse.observation.model.parameters'] = JSON.stringify(params);
-    const usage = usageOf(attributes);
-    if (usage) {
-      out['langfuse.observation.usage_details'] = JSON.stringify({
-        ...(usage.input !== undefined ? { input: usage.input } : {}),
-        ...(usage.output !== undefined ? { output: usage.output } : {}),
-        total: usage.total,
-        ...(usage.cacheRead !== undefined ? { cache_read_input_tokens: usage.cacheRead } : {}),
-        ...(usage.cacheWrite !== undefined ? { cache_creation_input_tokens: usage.cacheWrite } : {}),
-      });
-    }
+    const usage = usageJsonOf(attributes, USAGE_KEYS);
+    if (usage) out['langfuse.observation.usage_details'] = usage;
     const cost = costOf(attributes);
     if (cost) {
       out['langfuse.observation.cost_details'] = JSON.stringify({
@@ -98,9 +76,9 @@ export function langfuseAttributes(attributes: Attributes, isRoot: boolean): Att
   }
 
   if (isRoot) {
-    const tags = tagsOf(attributes);
+    const { tags, metadata } = traceContextOf(attributes);
     if (tags) out['langfuse.trace.tags'] = tags;
-    for (const [key, value] of Object.entries(metadataOf(attributes) ?? {})) {
+    for (const [key, value] of Object.entries(metadata ?? {})) {
       out[`langfuse.trace.metadata.${key}`] = value;
     }
   }

@@ -85,4 +85,29 @@ describe('conventionAttributes', () => {
     expect(conventionAttributes(step, 'openinference')['tag.tags']).toEqual(['beta']);
     expect(conventionAttributes(step, 'openinference').metadata).toBe('{"plan":"pro"}');
   });
+
+  it('shows a guardrail that recorded no outputs with its decision as output, in every convention', () => {
+    const [span] = recordSpans((tracer) => {
+      tracer
+        .startSpan('guardrail length', {
+          attributes: {
+            [ATTR.SPAN_TYPE]: 'GUARDRAIL',
+            [ATTR.INPUTS]: '{"text":"hi"}',
+            [ATTR.GUARDRAIL_NAME]: 'length',
+            [ATTR.GUARDRAIL_DECISION]: 'block',
+          },
+        })
+        .end();
+    });
+    const decision = { decision: 'block', name: 'length' };
+    const mlflow = conventionAttributes(span!, 'mlflow');
+    expect(JSON.parse(String(mlflow['mlflow.spanOutputs']))).toEqual(decision);
+    expect(JSON.parse(String(mlflow['mlflow.spanInputs']))).toEqual({ text: 'hi' });
+    const langfuse = conventionAttributes(span!, 'langfuse');
+    expect(JSON.parse(String(langfuse['langfuse.observation.output']))).toEqual(decision);
+    expect(langfuse['langfuse.observation.level']).toBe('WARNING');
+    expect(JSON.parse(String(conventionAttributes(span!, 'openinference')['output.value']))).toEqual(
+      decision,
+    );
+  });
 });

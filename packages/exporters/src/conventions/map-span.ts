@@ -4,6 +4,7 @@ import type { OtlpConventions } from '../otlp-options.js';
 import { langfuseAttributes } from './langfuse.js';
 import { mlflowAttributes } from './mlflow.js';
 import { openInferenceAttributes } from './openinference.js';
+import { spanTypeOf } from './span-facts.js';
 
 /** The attributes a span is exported with under `conventions`: its own, plus the backend's keys it lacks. */
 export function conventionAttributes(span: ReadableSpan, conventions: OtlpConventions): Attributes {
@@ -13,9 +14,10 @@ export function conventionAttributes(span: ReadableSpan, conventions: OtlpConven
   const isRoot = span.parentSpanContext === undefined;
   const added: Attributes[] = [];
   // Each backend reads its own keys first, then OpenInference: send both, the backend's own first.
-  if (conventions === 'mlflow') added.push(mlflowAttributes(own, isRoot));
-  if (conventions === 'langfuse') added.push(langfuseAttributes(own, isRoot));
-  added.push(openInferenceAttributes(own));
+  const type = spanTypeOf(own);
+  if (conventions === 'mlflow') added.push(mlflowAttributes(own, type, isRoot));
+  if (conventions === 'langfuse') added.push(langfuseAttributes(own, type, isRoot));
+  added.push(openInferenceAttributes(own, type));
   const out: Attributes = { ...own };
   for (const keys of added) {
     for (const [key, value] of Object.entries(keys)) {

@@ -1,42 +1,24 @@
 import type { Attributes } from '@opentelemetry/api';
 import { type ChatMessage, inputMessagesOf, outputMessagesOf } from './chat-messages.js';
 import {
+  backendSpanType,
   costOf,
   documentsOf,
-  feedbackOf,
-  guardrailOf,
   type IoValue,
   ioValue,
-  isFeedback,
-  metadataOf,
   modelOf,
   parseJson,
   requestParamsOf,
-  spanTypeOf,
-  tagsOf,
-  toIo,
+  traceContextOf,
   usageOf,
 } from './span-facts.js';
+import { stepIoOf } from './step-io.js';
 
 // OpenInference (github.com/Arize-ai/openinference, spec/semantic_conventions.md): what Phoenix reads,
 // and what MLflow and Langfuse read after their own keys.
 
-/** Glassbox span types to OpenInference span kinds; a type OpenInference lacks is a CHAIN (a step). */
-const SPAN_KINDS: Record<string, string> = {
-  LLM: 'LLM',
-  EMBEDDING: 'EMBEDDING',
-  TOOL: 'TOOL',
-  RETRIEVER: 'RETRIEVER',
-  RERANKER: 'RERANKER',
-  AGENT: 'AGENT',
-  CHAIN: 'CHAIN',
-  QUERY_REWRITE: 'CHAIN',
-  PARSER: 'CHAIN',
-  PROMPT: 'PROMPT',
-  GUARDRAIL: 'GUARDRAIL',
-  EVALUATOR: 'EVALUATOR',
-  UNKNOWN: 'UNKNOWN',
-};
+/** Glassbox span types OpenInference lacks, as the kind it shows them as: a step (CHAIN). */
+const SPAN_KIND_RENAMES = { QUERY_REWRITE: 'CHAIN', PARSER: 'CHAIN' } as const;
 
 const JSON_MIME = 'application/json';
 const TEXT_MIME = 'text/plain';
@@ -63,36 +45,25 @@ function setMessages(out: Attributes, prefix: string, messages: ChatMessage[]): 
   }
 }
 
-/** The OpenInference attributes for one span, derived from its Glassbox and GenAI attributes. */
-export function openInferenceAttributes(attributes: Attributes): Attributes {
+/** The OpenInference attributes for one span of `type` (`spanTypeOf`), from its Glassbox and GenAI attributes. */
+export function openInferenceAttributes(attributes: Attributes, type: string | undefined): Attributes {
   const out: Attributes = {};
-  const type = spanTypeOf(attributes);
-  out['openinference.span.kind'] = SPAN_KINDS[type ?? 'UNKNOWN'] ?? 'UNKNOWN';
+  out['openinference.span.kind'] = backendSpanType(type, SPAN_KIND_RENAMES);
 
-  if (isFeedback(attributes)) {
-    const { input, output } = feedbackOf(attributes);
-    setIo(out, 'input', input);
-    setIo(out, 'output', output);
-  } else if (type === 'LLM') {
-    const input = inputMessagesOf(attributes);
-    const output = outputMessagesOf(attributes);
-    if (input) setMessages(out, 'llm.input_messages', input);
-    if (output) setMessages(out, 'llm.output_messages', output);
-    setIo(
-      out,
-      'input',
-      ioValue(attributes['gen_ai.input.messages']) ?? ioValue(attributes['glassbox.inputs']),
-    );
-    setIo(
-      out,
-      'output',
-      ioValue(attributes['gen_ai.output.messages']) ?? ioValue(attributes['glassbox.outputs']),
-    );
-  } else {
-    setIo(out, 'input', ioValue(attributes['glassbox.inputs']));
-    const guardrail = type === 'GUARDRAIL' ? guardrailOf(attributes) : undefined;
-    setIo(out, 'output', ioValue(attributes['glassbox.outputs']) ?? (guardrail && toIo(guardrail)));
-  }
+  const { input, output } = stepIoOf(attributes, type, () => {
+    if (type !== 'LLM') return {};
+    const messages = inputMessagesOf(attributes);
+    const choices = outputMessagesOf(attributes);
+    if (messages) setMessages(out, 'llm.input_messages', messages);
+    if (choices) setMessages(out, 'llm.output_messages', choices);
+    // The messages whole as well, as the GenAI conventions carry them.
+    return {
+      input: ioValue(attributes['gen_ai.input.messages']),
+      output: ioValue(attributes['gen_ai.output.messages']),
+    };
+  });
+  setIo(out, 'input', input);
+  setIo(out, 'output', output);
 
   const model = modelOf(attributes);
   if (model && type === 'EMBEDDING') out['embedding.model_name'] = model;
@@ -148,9 +119,8 @@ export function openInferenceAttributes(attributes: Attributes): Attributes {
   if (version !== undefined) out['llm.prompt_template.version'] = String(version);
 
   // session.id and user.id are already OpenInference's own keys.
-  const tags = tagsOf(attributes);
+  const { tags, metadata } = traceContextOf(attributes);
   if (tags) out['tag.tags'] = tags;
-  const metadata = metadataOf(attributes);
   if (metadata) out.metadata = JSON.stringify(metadata);
   return out;
 }

@@ -1,3 +1,4 @@
+import { SpanType } from '@glassbox/core';
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 
 // Readers of the Glassbox attributes that every backend convention maps from. They read the span's
@@ -24,6 +25,16 @@ export function spanTypeOf(attributes: Attributes): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** A span type in a backend's names: its own name but for `renames`; a type Glassbox lacks is UNKNOWN. */
+export function backendSpanType(
+  type: string | undefined,
+  renames: Partial<Record<SpanType, string>>,
+): string {
+  // SpanType's keys are its values.
+  const known = type !== undefined && Object.hasOwn(SpanType, type) ? (type as SpanType) : SpanType.UNKNOWN;
+  return renames[known] ?? known;
 }
 
 /** Whether a span is a `logFeedback` span. */
@@ -62,22 +73,21 @@ export function toIo(value: unknown): IoValue {
   return typeof value === 'string' ? { value, json: false } : { value: JSON.stringify(value), json: true };
 }
 
-/** The trace tags (`glassbox.trace.tags`). */
-export function tagsOf(attributes: Attributes): string[] | undefined {
-  const tags = attributes['glassbox.trace.tags'];
-  if (!Array.isArray(tags) || tags.length === 0) return undefined;
-  return tags.filter((t): t is string => typeof t === 'string');
-}
-
 const METADATA_PREFIX = 'glassbox.trace.metadata.';
 
-/** The trace metadata (`glassbox.trace.metadata.*`) as one object. */
-export function metadataOf(attributes: Attributes): Record<string, AttributeValue> | undefined {
-  let out: Record<string, AttributeValue> | undefined;
+/** The tags and metadata `withTraceContext` set (`glassbox.trace.tags`, `glassbox.trace.metadata.*`). */
+export function traceContextOf(attributes: Attributes): {
+  tags?: string[];
+  metadata?: Record<string, AttributeValue>;
+} {
+  const out: { tags?: string[]; metadata?: Record<string, AttributeValue> } = {};
+  const tags = attributes['glassbox.trace.tags'];
+  if (Array.isArray(tags) && tags.length > 0)
+    out.tags = tags.filter((t): t is string => typeof t === 'string');
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined || !key.startsWith(METADATA_PREFIX)) continue;
-    out ??= {};
-    out[key.slice(METADATA_PREFIX.length)] = value;
+    out.metadata ??= {};
+    out.metadata[key.slice(METADATA_PREFIX.length)] = value;
   }
   return out;
 }
@@ -134,6 +144,22 @@ export function usageOf(attributes: Attributes): TokenUsage | undefined {
   if (cacheWrite !== undefined) usage.cacheWrite = cacheWrite;
   if (reasoning !== undefined) usage.reasoning = reasoning;
   return usage;
+}
+
+/** Token usage as the JSON MLflow and Langfuse read: the counts under `names`, cache counts under Anthropic's. */
+export function usageJsonOf(
+  attributes: Attributes,
+  names: { input: string; output: string; total: string },
+): string | undefined {
+  const usage = usageOf(attributes);
+  if (!usage) return undefined;
+  return JSON.stringify({
+    ...(usage.input !== undefined ? { [names.input]: usage.input } : {}),
+    ...(usage.output !== undefined ? { [names.output]: usage.output } : {}),
+    [names.total]: usage.total,
+    ...(usage.cacheRead !== undefined ? { cache_read_input_tokens: usage.cacheRead } : {}),
+    ...(usage.cacheWrite !== undefined ? { cache_creation_input_tokens: usage.cacheWrite } : {}),
+  });
 }
 
 /** Cost in USD of one call (`gen_ai.usage.cost` and the `glassbox.cost.*_usd` parts). */

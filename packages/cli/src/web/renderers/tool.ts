@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Tool spans: which tool, the arguments the model sent, and the result (or the error).
 import { h } from '../dom.js';
-import { jsonAttr, str } from '../format.js';
+import { jsonAttr, spanTypeOf, str } from '../format.js';
 import { facts, section, valueView } from '../value-view.js';
 import type { SpanRenderer } from './renderer.js';
 
@@ -10,10 +10,13 @@ export const toolRenderer: SpanRenderer = {
   name: 'tool',
   applies(span) {
     const a = span.attributes;
+    // spanTypeOf covers Glassbox's type, OpenInference's TOOL kind, gen_ai `execute_tool` and the
+    // Vercel AI SDK's `ai.toolCall` operation (whose spans carry no gen_ai.* keys at all).
     return (
-      str(a, 'glassbox.span.type') === 'TOOL' ||
+      spanTypeOf(a) === 'TOOL' ||
       a['gen_ai.tool.name'] !== undefined ||
-      a['tool.name'] !== undefined
+      a['tool.name'] !== undefined ||
+      a['ai.toolCall.name'] !== undefined
     );
   },
   render(span) {
