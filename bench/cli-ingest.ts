@@ -16,7 +16,7 @@
  * each per span. Writes bench/results/cli-ingest.{json,md} unless --quick.
  */
 
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -31,9 +31,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { startViewer } from '../packages/cli/src/server/viewer-server.js';
+import { diskBytes, machineInfo, text, writeResults } from './cli-support.js';
 
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(benchDir, '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BATCH = 512;
 const SPANS_PER_TRACE = 8;
 
@@ -57,24 +57,6 @@ function args(): { quick: boolean; batches: number } {
   }
   if (!Number.isInteger(batches) || batches < 1) throw new Error('--batches takes a positive integer');
   return { quick, batches };
-}
-
-// Varied text (a seeded generator over a vocabulary), so bodies compress like real prose, not like a repeat.
-const words = (
-  'the order shipped from our warehouse in Lyon on Monday and should arrive within three business days ' +
-  'please check tracking number carrier delayed weather customer refund policy return window boots tent ' +
-  'warranty covers manufacturing defects not wear receipt email account support agent escalate ticket ' +
-  'priority replacement parcel address postcode signature required locker pickup store opening hours'
-).split(' ');
-let seed = 42;
-function random(): number {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-}
-function text(n: number): string {
-  let out = '';
-  while (out.length < n) out += `${words[Math.floor(random() * words.length)]}${random() < 0.1 ? '. ' : ' '}`;
-  return out.slice(0, n);
 }
 
 function child(tracer: Tracer, parent: Span, name: string, kind = SpanKind.INTERNAL): Span {
@@ -224,10 +206,6 @@ interface Result {
   diskBytesPerSpan: number;
 }
 
-function diskBytes(dir: string): number {
-  return readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
-}
-
 async function run(
   variant: 'protobuf' | 'protobuf+gzip',
   bodies: Buffer[],
@@ -298,23 +276,13 @@ async function main(): Promise<void> {
   const md = table(results);
   process.stdout.write(`${md}\n`);
   if (!quick) {
-    const machine = {
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.cpus().length,
-      node: process.version,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: os.loadavg(),
-    };
+    const machine = machineInfo(loadBefore);
     const date = new Date().toISOString();
-    writeFileSync(
-      path.join(benchDir, 'results/cli-ingest.json'),
-      `${JSON.stringify({ date, machine, batchSpans: BATCH, batches, results }, null, 2)}\n`,
+    writeResults(
+      'cli-ingest',
+      { date, machine, batchSpans: BATCH, batches, results },
+      `${date}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${loadBefore[0]!.toFixed(1)} -> ${machine.loadAverageAfter[0]!.toFixed(1)}\n\n${md}`,
     );
-    writeFileSync(
-      path.join(benchDir, 'results/cli-ingest.md'),
-      `${date}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${loadBefore[0]!.toFixed(1)} -> ${machine.loadAverageAfter[0]!.toFixed(1)}\n\n${md}\n`,
-    );
-    process.stdout.write('wrote bench/results/cli-ingest.{json,md}\n');
   }
 }
 

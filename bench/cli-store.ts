@@ -17,16 +17,15 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { SpanRecord } from '../packages/cli/src/store/span-record.js';
 import type { TraceQuery } from '../packages/cli/src/store/trace-query.js';
 import { TraceStore } from '../packages/cli/src/store/trace-store.js';
+import { diskBytes, machineInfo, text, writeResults } from './cli-support.js';
 
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const SPANS_PER_TRACE = 5;
 const BATCH_SPANS = 500;
 const SERVICES = ['support-assistant', 'billing-bot', 'search-api'];
@@ -42,24 +41,6 @@ function args(): { quick: boolean; traces: number; runs: number } {
   }
   if (!Number.isInteger(traces) || traces < 1000) throw new Error('--traces takes an integer >= 1000');
   return { quick, traces, runs: quick ? 5 : 9 };
-}
-
-// Varied text (a seeded generator over a vocabulary) so that values look and index like prose.
-const words = (
-  'the order shipped from our warehouse in Lyon on Monday and should arrive within three business days ' +
-  'please check tracking number carrier delayed weather customer refund policy return window boots tent ' +
-  'warranty covers manufacturing defects not wear receipt email account support agent escalate ticket ' +
-  'priority replacement parcel address postcode signature required locker pickup store opening hours'
-).split(' ');
-let seed = 42;
-function random(): number {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-}
-function text(n: number): string {
-  let out = '';
-  while (out.length < n) out += `${words[Math.floor(random() * words.length)]}${random() < 0.1 ? '. ' : ' '}`;
-  return out.slice(0, n);
 }
 
 const RESOURCE = {
@@ -191,10 +172,6 @@ interface QueryResult {
   total: number;
   firstPage: { medianMs: number; maxMs: number; rows: number };
   cursorPage: { medianMs: number; maxMs: number; rows: number } | null;
-}
-
-function diskBytes(dir: string): number {
-  return readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
 }
 
 function insertAll(store: TraceStore, traces: number, dir: string): InsertResult {
@@ -333,23 +310,13 @@ async function main(): Promise<void> {
     const md = tables(insert, queries);
     process.stdout.write(`${md}\n`);
     if (!quick) {
-      const machine = {
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        cores: os.cpus().length,
-        node: process.version,
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: os.loadavg(),
-      };
+      const machine = machineInfo(loadBefore);
       const date = new Date().toISOString();
-      writeFileSync(
-        path.join(benchDir, 'results/cli-store.json'),
-        `${JSON.stringify({ date, machine, traces, spansPerTrace: SPANS_PER_TRACE, runs, insert, queries }, null, 2)}\n`,
+      writeResults(
+        'cli-store',
+        { date, machine, traces, spansPerTrace: SPANS_PER_TRACE, runs, insert, queries },
+        `${date}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} -> ${machine.loadAverageAfter.map((l) => l.toFixed(1)).join(' ')}\n\n${md}`,
       );
-      writeFileSync(
-        path.join(benchDir, 'results/cli-store.md'),
-        `${date}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} -> ${machine.loadAverageAfter.map((l) => l.toFixed(1)).join(' ')}\n\n${md}\n`,
-      );
-      process.stdout.write('wrote bench/results/cli-store.{json,md}\n');
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

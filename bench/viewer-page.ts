@@ -23,12 +23,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startViewer } from '../packages/cli/src/server/viewer-server.js';
 import type { SpanRecord } from '../packages/cli/src/store/span-record.js';
+import { CHROMIUM, launchChromium } from '../packages/cli/tests/web/chromium.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = process.env.GLASSBOX_CHROMIUM ?? '/usr/bin/chromium';
 
 function args(): { quick: boolean; runs: number; sizes: number[] } {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
@@ -204,17 +203,7 @@ async function main(): Promise<void> {
   const { quick, runs, sizes } = args();
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set GLASSBOX_CHROMIUM)`);
   const viewer = await startViewer({ port: 0, db: ':memory:' });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   const results: Record<string, unknown>[] = [];
   try {
     for (const size of sizes) {

@@ -16,21 +16,13 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordSpans, sampleTrace } from '../../exporters/tests/sample-spans.js';
-import { startViewer, type Viewer } from '../src/server/viewer-server.js';
+import type { Viewer } from '../src/server/viewer-server.js';
 import { readEvents, request } from './http-client.js';
+import { useViewers } from './viewers.js';
 
-const open: Viewer[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((v) => v.close()));
-});
-
-async function viewer(options: Parameters<typeof startViewer>[0] = {}): Promise<Viewer> {
-  const v = await startViewer({ port: 0, ...options });
-  open.push(v);
-  return v;
-}
+const viewer = useViewers();
 
 type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0];
 /** `ExportResultCode.SUCCESS` of @opentelemetry/core. */

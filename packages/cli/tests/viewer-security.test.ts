@@ -1,20 +1,12 @@
 import { createServer } from 'node:net';
 import { GlassboxConfigError } from '@glassbox/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startViewer, type Viewer } from '../src/server/viewer-server.js';
+import { describe, expect, it } from 'vitest';
+import { startViewer } from '../src/server/viewer-server.js';
 import { ViewerStartError } from '../src/server/viewer-start-error.js';
 import { request } from './http-client.js';
+import { useViewers } from './viewers.js';
 
-const open: Viewer[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((v) => v.close()));
-});
-
-async function viewer(options: Parameters<typeof startViewer>[0] = {}): Promise<Viewer> {
-  const v = await startViewer({ port: 0, ...options });
-  open.push(v);
-  return v;
-}
+const viewer = useViewers();
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const feedback = JSON.stringify({ traceId: TRACE_ID, name: 'thumbs', value: true });

@@ -7,16 +7,11 @@ import type { DatasetExample } from './records.js';
 import { type PlainSpan, toPlainSpan } from './trace-text.js';
 
 /** One example as `evaluate` runs it: a dataset example with a stable id and, when known, its spans. */
-export interface EvalExample {
+export interface EvalExample extends Omit<DatasetExample, 'id' | 'feedback'> {
+  /** Its own id, else a hash of its inputs (so a baseline matches by content). */
   id: string;
-  inputs: unknown;
-  outputs?: unknown;
-  expectations?: Record<string, unknown>;
-  traceId?: string;
-  spanId?: string;
   /** The spans of the example's trace (from a trace file). */
   trace?: PlainSpan[];
-  metadata?: Record<string, unknown>;
 }
 
 /** An example given in an array: `inputs` at least. */

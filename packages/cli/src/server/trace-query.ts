@@ -1,27 +1,9 @@
+import { TRACE_PARAMS } from '../shared/trace-filters.js';
 import type { TraceQuery } from '../store/trace-query.js';
 import { HttpError } from './http-io.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
-
-/** The query parameters of `GET /api/traces` (and the dataset export), as the page writes them. */
-const TRACE_PARAMS = [
-  'service',
-  'name',
-  'status',
-  'type',
-  'minMs',
-  'maxMs',
-  'session',
-  'user',
-  'tag',
-  'flagged',
-  'feedback',
-  'q',
-  'limit',
-  'cursor',
-  'token',
-] as const;
 
 function number(
   params: URLSearchParams,

@@ -1,25 +1,10 @@
 /// <reference lib="dom" />
 // Hash routes, so the page works from any path and a link to a trace or span can be shared:
 // `#/` (the list, filters in the query: `#/?service=api&status=error`), `#/trace/<id>`, `#/trace/<id>/<span>`.
+import { FILTER_KEYS, type FilterKey } from '../shared/trace-filters.js';
 
-/** The filters of the trace list, named as the API's query parameters. */
-export const FILTER_KEYS = [
-  'service',
-  'name',
-  'status',
-  'type',
-  'minMs',
-  'maxMs',
-  'session',
-  'user',
-  'tag',
-  'flagged',
-  'feedback',
-  'q',
-] as const;
-
-/** One filter name. */
-export type FilterKey = (typeof FILTER_KEYS)[number];
+/** One filter name (the API's query parameter). */
+export type { FilterKey };
 
 /** Filter values by name (absent = no filter). */
 export type Filters = Partial<Record<FilterKey, string>>;

@@ -2,30 +2,15 @@
 // browser download). Without /usr/bin/chromium the tests skip, saying why, unless
 // GLASSBOX_REQUIRE_BROWSER=1 (CI), which makes them fail instead.
 import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { CHROMIUM, launchChromium } from './chromium.js';
 
-export const CHROMIUM = process.env.GLASSBOX_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = process.env.GLASSBOX_REQUIRE_BROWSER === '1';
 
 /** Where the tests leave their screenshots (looked at by people, not compared). */
 export const SHOTS_DIR = process.env.GLASSBOX_SHOTS_DIR ?? '/tmp/gb-shots';
-
-/** Launches the browser the way every viewer test and the bench do. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
 
 /**
  * `describe` for browser tests: runs them when Chromium is there; else skips them with the reason in

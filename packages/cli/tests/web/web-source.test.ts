@@ -1,11 +1,13 @@
 // The page's sources, checked as text: no API that parses markup or code from a string (so nothing a
 // span carries can become HTML or script, whatever a view does with it), no file over 400 lines, no
-// import circle, and no runtime import from outside src/web (the bundle is the page alone).
+// import circle, and no runtime import from outside src/web but src/shared (the bundle is the page and
+// the dependency-free modules it shares with the server).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const webDir = resolve(__dirname, '../../src/web');
+const sharedDir = resolve(__dirname, '../../src/shared');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -13,6 +15,7 @@ function sources(dir: string): string[] {
   );
 }
 const files = sources(webDir);
+const sharedFiles = sources(sharedDir);
 const text = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
 
 describe('the page sources', () => {
@@ -48,16 +51,27 @@ describe('the page sources', () => {
     expect(long).toEqual([]);
   });
 
-  it('import values only from src/web (types may come from the store and @glassbox/evals)', () => {
+  it('import values only from src/web and src/shared (types may come from the store and @glassbox/evals)', () => {
     const outside: string[] = [];
     for (const f of files) {
       for (const m of text.get(f)!.matchAll(/^import\s+(type\s+)?[^'";]*from\s+'([^']+)'/gm)) {
         const [, isType, spec] = m;
-        const inside = spec!.startsWith('.') && resolve(dirname(f), spec!).startsWith(webDir);
+        const target = spec!.startsWith('.') ? resolve(dirname(f), spec!) : '';
+        const inside = target.startsWith(`${webDir}/`) || target.startsWith(`${sharedDir}/`);
         if (!isType && !inside) outside.push(`${relative(webDir, f)} imports ${spec}`);
       }
     }
     expect(outside).toEqual([]);
+  });
+
+  it('share with the server only modules that import nothing at run time', () => {
+    expect(sharedFiles.length).toBeGreaterThan(0);
+    const imports = sharedFiles.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^import\s+(type\s+)?[^'";]*from\s+'([^']+)'/gm)]
+        .filter((m) => !m[1])
+        .map((m) => `${relative(sharedDir, f)} imports ${m[2]}`),
+    );
+    expect(imports).toEqual([]);
   });
 
   it('have no import circle', () => {
