@@ -73,7 +73,9 @@ export function logFeedback(feedback: Feedback): { traceId: string; spanId: stri
   if (typeof source.id === 'string' && source.id !== '')
     span.setAttribute(ATTR.FEEDBACK_SOURCE_ID, safeName(source.id, runtime));
   const v = feedback.value;
-  if (typeof v === 'string') span.setAttribute(ATTR.FEEDBACK_VALUE, safeText(v, runtime));
+  // A string verdict is redacted once: it is both the value and the evaluation event's label.
+  const label = typeof v === 'string' ? safeText(v, runtime) : undefined;
+  if (label !== undefined) span.setAttribute(ATTR.FEEDBACK_VALUE, label);
   else if (typeof v === 'number' || typeof v === 'boolean') span.setAttribute(ATTR.FEEDBACK_VALUE, v);
   else if (v !== undefined && v !== null) setJsonAttribute(span, ATTR.FEEDBACK_VALUE, v, runtime);
   const rationale =
@@ -82,7 +84,7 @@ export function logFeedback(feedback: Feedback): { traceId: string; spanId: stri
   // Expectations are content (an expected answer): recorded only while content capture is on.
   if (feedback.expectations !== undefined && runtime.capture.captureContent)
     setJsonAttribute(span, ATTR.FEEDBACK_EXPECTATIONS, feedback.expectations, runtime);
-  addEvaluationEvent(span, name, feedback, rationale, runtime);
+  addEvaluationEvent(span, name, feedback, label, rationale, runtime);
   span.end();
   const ids = span.spanContext();
   return { traceId: ids.traceId, spanId: ids.spanId };
@@ -96,6 +98,7 @@ function addEvaluationEvent(
   span: Span,
   name: string,
   feedback: Feedback,
+  label: string | undefined,
   explanation: string | undefined,
   runtime: Runtime,
 ): void {
@@ -105,7 +108,7 @@ function addEvaluationEvent(
   else if (typeof v === 'boolean') {
     attributes[ATTR.GEN_AI_EVALUATION_SCORE_VALUE] = v ? 1 : 0;
     attributes[ATTR.GEN_AI_EVALUATION_SCORE_LABEL] = v ? 'pass' : 'fail';
-  } else if (typeof v === 'string') attributes[ATTR.GEN_AI_EVALUATION_SCORE_LABEL] = safeText(v, runtime);
+  } else if (label !== undefined) attributes[ATTR.GEN_AI_EVALUATION_SCORE_LABEL] = label;
   if (explanation !== undefined) attributes[ATTR.GEN_AI_EVALUATION_EXPLANATION] = explanation;
   if (feedback.error !== undefined) {
     attributes[ATTR.ERROR_TYPE] = errorType(feedback.error);

@@ -10,6 +10,7 @@ export type { SerializeOptions, SerializeResult } from './capture/serialize.js';
 export { serialize } from './capture/serialize.js';
 export { captureSettings, contentCaptureEnabled, setCapturedJson } from './capture-api.js';
 export type { CaptureSettings } from './capture-settings.js';
+export { findThen } from './find-then.js';
 export type { InstrumentationLogger } from './instrumentation-logger.js';
 export { logger } from './instrumentation-logger.js';
 export type { LogLevel } from './logger.js';

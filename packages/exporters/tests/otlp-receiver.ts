@@ -126,7 +126,8 @@ export async function startBlackHole(): Promise<BlackHole> {
 const protoDir = new URL('./__fixtures__/otlp-proto/', import.meta.url);
 let requestType: protobuf.Type | undefined;
 
-function exportRequestType(): protobuf.Type {
+/** The request type parsed by protobufjs from the public opentelemetry-proto definitions (a second decoder). */
+export function exportRequestType(): protobuf.Type {
   if (!requestType) {
     const root = new protobuf.Root();
     for (const file of ['common.proto', 'resource.proto', 'trace.proto', 'trace_service.proto']) {

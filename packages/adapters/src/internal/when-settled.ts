@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { findThen } from '@glassbox/core/instrumentation';
 
 const promiseThen = Promise.prototype.then;
 const noop = (): void => {};
@@ -23,7 +24,8 @@ export function whenSettled(
     observePromise(result, after, onUnobserved);
     return result;
   }
-  if (hasThen(result)) {
+  // A callable `then`, or one that cannot be read without running the application's code: a thenable.
+  if (findThen(result) !== undefined) {
     onUnobserved?.();
     return result;
   }
@@ -38,8 +40,8 @@ function observePromise(
 ) {
   // A subclass (an SDK's APIPromise) may settle through its own `then` to another value than its native
   // state, so its own `then` is used; read by descriptor, so that no getter of the application runs.
-  const then = ownThen(promise);
-  if (then === undefined) {
+  const then = findThen(promise);
+  if (typeof then !== 'function') {
     onUnobserved?.();
     return;
   }
@@ -49,28 +51,6 @@ function observePromise(
     if (types.isPromise(side)) promiseThen.call(side, undefined, noop);
   } catch {
     onUnobserved?.();
-  }
-}
-
-/** The `then` of a promise, found along its prototype chain by descriptor; undefined for a getter. */
-function ownThen(promise: object): Function | undefined {
-  try {
-    for (let o: object | null = promise; o !== null; o = Object.getPrototypeOf(o)) {
-      const descriptor = Object.getOwnPropertyDescriptor(o, 'then');
-      if (descriptor === undefined) continue;
-      return typeof descriptor.value === 'function' ? descriptor.value : undefined;
-    }
-  } catch {
-    // A Proxy in the prototype chain whose trap throws: not observed.
-  }
-  return undefined;
-}
-
-function hasThen(value: object): boolean {
-  try {
-    return typeof (value as { then?: unknown }).then === 'function';
-  } catch {
-    return false;
   }
 }
 

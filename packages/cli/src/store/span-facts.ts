@@ -48,6 +48,9 @@ const OPERATION_TYPES: Record<string, string> = {
   create_agent: 'AGENT',
 };
 
+/** One attribute of the span, parsed where it is JSON (memoized per span). */
+type Parse = (key: string) => unknown;
+
 const SEARCH_KEYS = [
   ATTR.INPUTS,
   ATTR.OUTPUTS,
@@ -65,6 +68,12 @@ const SEARCH_KEYS = [
 /** Reads the facts of a span; never throws on odd attribute values. */
 export function spanFacts(span: SpanRecord): SpanFacts {
   const a = span.attributes;
+  // The previews and the search text read the same attributes: each JSON value is parsed once.
+  const parsed = new Map<string, unknown>();
+  const parse: Parse = (key) => {
+    if (!parsed.has(key)) parsed.set(key, parsedValue(a[key]));
+    return parsed.get(key);
+  };
   const facts: SpanFacts = {
     spanType: spanTypeOf(a),
     rank: span.startMs - (span.parentSpanId ? 0 : ROOT_BONUS),
@@ -77,7 +86,7 @@ export function spanFacts(span: SpanRecord): SpanFacts {
     oiOut: count(a['llm.token_count.completion']),
     aiIn: count(a['ai.usage.inputTokens'] ?? a['ai.usage.promptTokens']),
     aiOut: count(a['ai.usage.outputTokens'] ?? a['ai.usage.completionTokens']),
-    searchText: searchTextOf(a),
+    searchText: searchTextOf(a, parse),
   };
   const session = label(a[ATTR.SESSION_ID] ?? a['ai.telemetry.metadata.sessionId']);
   if (session !== undefined) facts.sessionId = session;
@@ -91,9 +100,9 @@ export function spanFacts(span: SpanRecord): SpanFacts {
   if (traceCost !== undefined) facts.traceCost = traceCost;
   const cost = num(a[ATTR.GEN_AI_USAGE_COST]);
   if (cost !== undefined) facts.cost = cost;
-  const input = previewOf(a, 'input');
+  const input = previewOf(a, 'input', parse);
   if (input) facts.inputPreview = input;
-  const output = previewOf(a, 'output');
+  const output = previewOf(a, 'output', parse);
   if (output) facts.outputPreview = output;
   return facts;
 }
@@ -138,18 +147,16 @@ export function ioValue(a: Attrs, side: 'input' | 'output'): unknown {
   return undefined;
 }
 
-function previewOf(a: Attrs, side: 'input' | 'output'): string | undefined {
-  const own = a[side === 'input' ? ATTR.INPUTS : ATTR.OUTPUTS] ?? a[`${side}.value`];
+function previewOf(a: Attrs, side: 'input' | 'output', parse: Parse): string | undefined {
+  const present = (key: string) => a[key] !== undefined && a[key] !== null;
+  const ownKey = side === 'input' ? ATTR.INPUTS : ATTR.OUTPUTS;
+  const own = present(ownKey) ? ownKey : `${side}.value`;
+  const messages = side === 'input' ? ATTR.GEN_AI_INPUT_MESSAGES : ATTR.GEN_AI_OUTPUT_MESSAGES;
+  const vercel = side === 'input' ? 'ai.prompt' : 'ai.response.text';
   let text: string | undefined;
-  if (own !== undefined && own !== null) text = leafText(parsedValue(own));
-  else {
-    const messages = a[side === 'input' ? ATTR.GEN_AI_INPUT_MESSAGES : ATTR.GEN_AI_OUTPUT_MESSAGES];
-    if (messages !== undefined && messages !== null) text = messageText(parsedValue(messages), side);
-    else {
-      const vercel = a[side === 'input' ? 'ai.prompt' : 'ai.response.text'];
-      if (vercel !== undefined && vercel !== null) text = leafText(parsedValue(vercel));
-    }
-  }
+  if (present(own)) text = leafText(parse(own));
+  else if (present(messages)) text = messageText(parse(messages), side);
+  else if (present(vercel)) text = leafText(parse(vercel));
   return text ? cut(text, PREVIEW_CHARS) : undefined;
 }
 
@@ -195,13 +202,13 @@ export function leafText(value: unknown, limit = MAX_SEARCH_CHARS): string {
   return text.length > limit ? text.slice(0, limit) : text;
 }
 
-function searchTextOf(a: Attrs): string {
+function searchTextOf(a: Attrs, parse: Parse): string {
   const parts: string[] = [];
   let size = 0;
   for (const key of SEARCH_KEYS) {
     const v = a[key];
     if (v === undefined || v === null || size >= MAX_SEARCH_CHARS) continue;
-    const text = leafText(parsedValue(v), MAX_SEARCH_CHARS - size);
+    const text = leafText(parse(key), MAX_SEARCH_CHARS - size);
     if (text) {
       parts.push(text);
       size += text.length + 1;

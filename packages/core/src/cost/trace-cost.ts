@@ -30,19 +30,22 @@ interface Ledger {
 /**
  * Prices every LLM and embedding span as it ends (ours or any library's: whatever reports
  * `gen_ai.usage.*` with a model and provider) and sums each trace's cost and tokens onto its local root
- * span. Driven by a Glassbox span processor: `onStart` counts a trace's open spans and notes model spans, `onEnding` prices a span and,
- * on a root, writes the totals while the span can still take attributes; a root that ends while model
- * spans of its trace are open is held (`onEnd` returns true) and handed to `release` with its totals
- * once they end, or after `ROOT_HOLD_MS`. A span without usage costs a count kept by trace (~0.1 µs).
+ * span. Driven by a Glassbox span processor: `onStart` tells local roots and notes model spans, `onEnding`
+ * prices a span and, on a root, writes the totals while the span can still take attributes; a root that
+ * ends while model spans of its trace are open is held (`onEnd` returns true) and handed to `release` with
+ * its totals once they end, or after `ROOT_HOLD_MS`. A span that is neither a root nor a model call costs
+ * a look at its parent and its attributes, nothing kept.
  */
 export class TraceCost {
   readonly #ledgers = new Map<string, Ledger>();
   /**
-   * How many spans are open in this process, by trace: a span whose parent is remote is the trace's
-   * local root only when no other is (`logFeedback` and an in-process MCP server parent spans on remote-flagged contexts of
-   * spans that are open right here).
+   * Local roots open in this process, by trace. A span with a remote parent is a local root only when its
+   * trace has none open here: an in-process MCP server (or `logFeedback`) parents spans on remote-flagged
+   * contexts of spans that are open right here.
    */
-  readonly #local = new Map<string, number>();
+  readonly #openRoots = new Map<string, number>();
+  /** The spans that are their trace's local root (decided at start). */
+  readonly #roots = new WeakSet<object>();
   #heldCount = 0;
   #overBudget = 0;
 
@@ -58,12 +61,10 @@ export class TraceCost {
   }
 
   onStart(span: Span): void {
-    const ctx = span.spanContext();
-    const open = this.#local.get(ctx.traceId);
-    if (open === undefined && this.#local.size >= MAX_TRACES)
-      this.#local.delete(this.#local.keys().next().value as string);
-    this.#local.set(ctx.traceId, (open ?? 0) + 1);
+    const parent = span.parentSpanContext;
+    if (parent === undefined || parent.isRemote === true) this.#noteRoot(span, parent === undefined);
     if (span.attributes[ATTR.GEN_AI_REQUEST_MODEL] === undefined) return;
+    const ctx = span.spanContext();
     this.#ledger(ctx.traceId).open.add(ctx.spanId);
   }
 
@@ -94,7 +95,7 @@ export class TraceCost {
     }
     if (ledger === undefined) return;
     ledger.open.delete(ctx.spanId);
-    if (this.#isLocalRoot(span, (this.#local.get(ctx.traceId) ?? 1) - 1)) {
+    if (this.#roots.has(span)) {
       if (ledger.open.size === 0) {
         span.setAttributes(this.#totals(ledger));
         this.#forget(ctx.traceId, ledger);
@@ -108,9 +109,12 @@ export class TraceCost {
   /** True when the span is a root held for its trace's open model spans (not to be exported now). */
   onEnd(span: ReadableSpan): boolean {
     const ctx = span.spanContext();
-    const open = this.#local.get(ctx.traceId);
-    if (open === 1) this.#local.delete(ctx.traceId);
-    else if (open !== undefined) this.#local.set(ctx.traceId, open - 1);
+    const root = this.#roots.has(span);
+    if (root) {
+      const open = this.#openRoots.get(ctx.traceId);
+      if (open === 1) this.#openRoots.delete(ctx.traceId);
+      else if (open !== undefined) this.#openRoots.set(ctx.traceId, open - 1);
+    }
     if (this.#ledgers.size === 0) return false;
     const ledger = this.#ledgers.get(ctx.traceId);
     if (ledger === undefined) return false;
@@ -119,7 +123,7 @@ export class TraceCost {
       this.#let(ctx.traceId, ledger);
       return false;
     }
-    if (ledger.held !== undefined || !this.#isLocalRoot(span, (open ?? 1) - 1)) return false;
+    if (ledger.held !== undefined || !root) return false;
     if (ledger.open.size === 0) {
       this.#forget(ctx.traceId, ledger); // (onEnding would have; see above)
       return false;
@@ -183,15 +187,18 @@ export class TraceCost {
   }
 
   /**
-   * A trace's first span in this process: no parent, or a remote parent with no other span of the trace
-   * open here (`othersOpen`: the trace's open spans but this one, which is counted until its `onEnd`). A feedback span (`logFeedback`) judges a trace and never takes its totals.
+   * Marks a trace's local root: a span with no parent, or with a remote parent while no root of its trace
+   * is open here. A feedback span (`logFeedback`) judges a trace and never takes its totals.
    */
-  #isLocalRoot(span: ReadableSpan, othersOpen: number): boolean {
-    if (span.attributes[ATTR.FEEDBACK_NAME] !== undefined) return false;
-    const parent = span.parentSpanContext;
-    if (parent === undefined) return true;
-    if (parent.isRemote !== true) return false;
-    return othersOpen <= 0;
+  #noteRoot(span: Span, parentless: boolean): void {
+    if (span.attributes[ATTR.FEEDBACK_NAME] !== undefined) return;
+    const traceId = span.spanContext().traceId;
+    const open = this.#openRoots.get(traceId);
+    if (!parentless && open !== undefined) return;
+    if (open === undefined && this.#openRoots.size >= MAX_TRACES)
+      this.#openRoots.delete(this.#openRoots.keys().next().value as string);
+    this.#openRoots.set(traceId, (open ?? 0) + 1);
+    this.#roots.add(span);
   }
 
   #totals(ledger: Ledger): Attributes {

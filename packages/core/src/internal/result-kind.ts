@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { chain, chainValue } from '../capture/serialize-read.js';
+import { findThen } from '../find-then.js';
 
 /**
  * What a traced function returned, found without running any of the application's code: no getter,
@@ -62,15 +62,4 @@ export function isGeneratorObject(value: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The `then` of an object, read as `value.then` would be but by descriptor (chainValue), so that no
- * getter runs: a function, null for a `then` that cannot be read without running code (an accessor, or
- * a Proxy in the chain), undefined when there is no callable `then`.
- */
-export function findThen(value: object): Function | null | undefined {
-  const then = chainValue(value, 'then');
-  if (typeof then === 'function') return then;
-  return chain.plain ? undefined : null;
 }

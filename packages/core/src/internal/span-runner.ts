@@ -7,13 +7,14 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ATTR } from '../attributes.js';
+import { findThen } from '../find-then.js';
 import { CAPTURE_CONTENT_KEY } from './capture-override.js';
 import { recordSpanError } from './errors.js';
 import { instrumentGenerator } from './generator.js';
 import { slot } from './global-slot.js';
 import { contextWithSpan } from './layered-context.js';
 import { PendingCall, settledPending, watchPending } from './pending-promises.js';
-import { findThen, isGeneratorObject, ResultKind, resultKind } from './result-kind.js';
+import { isGeneratorObject, ResultKind, resultKind } from './result-kind.js';
 import type { Runtime } from './runtime.js';
 import { captureOutput, type SpanPlan } from './span-plan.js';
 import {

@@ -69,7 +69,7 @@ function readMessage(raw: Record<string, unknown>): ChatMessage[] {
 }
 
 /** Reads one messages attribute; undefined when absent or not readable (cut short at the limit). */
-export function readMessages(value: Attributes[string]): ChatMessage[] | undefined {
+function readMessages(value: Attributes[string]): ChatMessage[] | undefined {
   const parsed = parseJson(value);
   if (!Array.isArray(parsed)) return undefined;
   return parsed

@@ -1,6 +1,6 @@
 import { ATTR } from '@glassbox/core';
 import { SpanKind } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { child, recordSpans } from '../../tests/sample-spans.js';
 import { conventionAttributes } from './map-span.js';
 
@@ -84,6 +84,35 @@ describe('conventionAttributes', () => {
     // OpenInference carries tags and metadata on every span.
     expect(conventionAttributes(step, 'openinference')['tag.tags']).toEqual(['beta']);
     expect(conventionAttributes(step, 'openinference').metadata).toBe('{"plan":"pro"}');
+  });
+
+  it('parses each JSON attribute of a span once, however many conventions and readers use it', () => {
+    const messages = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'hi' }] }]);
+    const choices = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'hello' }] }]);
+    const [span] = recordSpans((tracer) => {
+      tracer
+        .startSpan('chat gpt-4o', {
+          attributes: {
+            [ATTR.SPAN_TYPE]: 'LLM',
+            [ATTR.GEN_AI_OPERATION_NAME]: 'chat',
+            [ATTR.GEN_AI_INPUT_MESSAGES]: messages,
+            [ATTR.GEN_AI_OUTPUT_MESSAGES]: choices,
+          },
+        })
+        .end();
+    });
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      for (const conventions of ['openinference', 'mlflow', 'langfuse'] as const) {
+        parse.mockClear();
+        const mapped = conventionAttributes(span!, conventions);
+        expect(mapped['llm.input_messages.0.message.content']).toBe('hi');
+        expect(parse.mock.calls.filter(([text]) => text === messages)).toHaveLength(1);
+        expect(parse.mock.calls.filter(([text]) => text === choices)).toHaveLength(1);
+      }
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('shows a guardrail that recorded no outputs with its decision as output, in every convention', () => {

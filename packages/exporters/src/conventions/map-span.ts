@@ -4,7 +4,7 @@ import type { OtlpConventions } from '../otlp-options.js';
 import { langfuseAttributes } from './langfuse.js';
 import { mlflowAttributes } from './mlflow.js';
 import { openInferenceAttributes } from './openinference.js';
-import { spanTypeOf } from './span-facts.js';
+import { spanTypeOf, withParsedJson } from './span-facts.js';
 
 /** The attributes a span is exported with under `conventions`: its own, plus the backend's keys it lacks. */
 export function conventionAttributes(span: ReadableSpan, conventions: OtlpConventions): Attributes {
@@ -12,12 +12,13 @@ export function conventionAttributes(span: ReadableSpan, conventions: OtlpConven
   if (conventions === 'glassbox') return own;
   // The trace's root (no parent at all): where MLflow reads trace tags from.
   const isRoot = span.parentSpanContext === undefined;
-  const added: Attributes[] = [];
   // Each backend reads its own keys first, then OpenInference: send both, the backend's own first.
   const type = spanTypeOf(own);
-  if (conventions === 'mlflow') added.push(mlflowAttributes(own, type, isRoot));
-  if (conventions === 'langfuse') added.push(langfuseAttributes(own, type, isRoot));
-  added.push(openInferenceAttributes(own, type));
+  const added = withParsedJson(() => [
+    ...(conventions === 'mlflow' ? [mlflowAttributes(own, type, isRoot)] : []),
+    ...(conventions === 'langfuse' ? [langfuseAttributes(own, type, isRoot)] : []),
+    openInferenceAttributes(own, type),
+  ]);
   const out: Attributes = { ...own };
   for (const keys of added) {
     for (const [key, value] of Object.entries(keys)) {

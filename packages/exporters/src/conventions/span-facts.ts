@@ -42,14 +42,35 @@ export function isFeedback(attributes: Attributes): boolean {
   return typeof attributes['glassbox.feedback.name'] === 'string';
 }
 
+/** What `parseJson` parsed for the span being mapped (`withParsedJson`), by attribute value. */
+let parsedOfSpan: Map<string, unknown> | undefined;
+
+/**
+ * Runs `map` (the mapping of one span) with `parseJson` parsing each value once: the conventions sent
+ * together, and the readers within one, read the same attributes (the messages above all). The parsed
+ * values are then shared between readers, which never change them.
+ */
+export function withParsedJson<T>(map: () => T): T {
+  parsedOfSpan = new Map();
+  try {
+    return map();
+  } finally {
+    parsedOfSpan = undefined;
+  }
+}
+
 /** Parses a JSON string attribute; a value that is not JSON (cut short at the length limit) gives undefined. */
 export function parseJson(value: AttributeValue | undefined): unknown {
   if (typeof value !== 'string') return undefined;
+  if (parsedOfSpan?.has(value)) return parsedOfSpan.get(value);
+  let parsed: unknown;
   try {
-    return JSON.parse(value);
+    parsed = JSON.parse(value);
   } catch {
-    return undefined;
+    parsed = undefined;
   }
+  parsedOfSpan?.set(value, parsed);
+  return parsed;
 }
 
 /** A step's input or output as a backend shows it: text when it is a string, else JSON. */

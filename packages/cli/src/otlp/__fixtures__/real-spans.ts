@@ -3,12 +3,11 @@
  * provider), exported into the in-memory exporter, plus an independent expectation of the record each
  * should decode to, computed from the ReadableSpan itself.
  */
-import { readFileSync } from 'node:fs';
 import { SpanType, withSpan } from '@glassbox/core';
 import { setupGlassbox } from '@glassbox/test-harness';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import protobuf from 'protobufjs';
+import { exportRequestType } from '../../../../exporters/tests/otlp-receiver.js';
 import type { Attrs, AttrValue, SpanRecord } from '../../store/span-record.js';
 
 /** Attribute values the SDK's setAttribute refuses but OTLP carries (and other SDKs send). */
@@ -137,18 +136,5 @@ function value(v: unknown): AttrValue {
   return v as AttrValue;
 }
 
-const protoDir = new URL('../../../../exporters/tests/__fixtures__/otlp-proto/', import.meta.url);
-let requestType: protobuf.Type | undefined;
-
 /** The request type parsed by protobufjs from the public opentelemetry-proto definitions (a second decoder). */
-export function protobufjsRequestType(): protobuf.Type {
-  if (requestType === undefined) {
-    const root = new protobuf.Root();
-    for (const file of ['common.proto', 'resource.proto', 'trace.proto', 'trace_service.proto']) {
-      protobuf.parse(readFileSync(new URL(file, protoDir), 'utf8'), root, { keepCase: false });
-    }
-    root.resolveAll();
-    requestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-  }
-  return requestType;
-}
+export const protobufjsRequestType = exportRequestType;
